@@ -1,0 +1,58 @@
+// Time stepping of one workspace (DESIGN §3), at the pre-update state h_t:
+//   h ← (1 − dt)·h + dt·W φ(h)                       (state step)
+//   Q ← (1 − dt)·Q + dt·W (φ'(h) ⊙ Q)                (tangent step)
+// The state always goes through matvec1 (or matvec2 with the one-column frame, which sums each
+// row in the same order), so the trajectory has the same bits for every k and every QR interval.
+
+import { activate } from "./activation";
+import { matvec1, matvec2 } from "./matvec";
+import { householderQR } from "./qr";
+import { pack, panelProduct, update } from "./tangent";
+import { Workspace } from "./workspace";
+
+/** Runs `steps` state steps. */
+export function stateSteps<T>(ptr: usize, steps: i32): void {
+  const ws = changetype<Workspace>(ptr);
+  const a = <T>(1 - ws.dt);
+  const b = <T>ws.dt;
+  for (let s = 0; s < steps; s++) {
+    activate<T>(ws.n, ws.act, ws.h, ws.gains, ws.shifts, ws.phi, ws.dphi);
+    matvec1<T>(ws.n, ws.ld, ws.W, ws.phi, ws.h, ws.h, a, b);
+  }
+}
+
+/** Runs `steps` state and tangent steps of the k-column frame. */
+export function tangentSteps<T>(ptr: usize, steps: i32): void {
+  const ws = changetype<Workspace>(ptr);
+  const a = <T>(1 - ws.dt);
+  const b = <T>ws.dt;
+  const n = ws.n;
+  const sh = alignof<T>();
+  for (let s = 0; s < steps; s++) {
+    activate<T>(n, ws.act, ws.h, ws.gains, ws.shifts, ws.phi, ws.dphi);
+    if (ws.k == 1) {
+      for (let i = 0; i < n; i++) {
+        const at = <usize>i << sh;
+        store<T>(ws.X + at, load<T>(ws.dphi + at) * load<T>(ws.Q + at));
+      }
+      matvec2<T>(n, ws.ld, ws.W, ws.phi, ws.h, ws.h, ws.X, ws.Q, ws.Q, a, b);
+    } else {
+      pack<T>(n, ws.ld, ws.k, ws.panels, ws.dphi, ws.Q, ws.X);
+      panelProduct<T>(n, ws.ld, ws.panels, ws.W, ws.X, ws.Y);
+      update<T>(n, ws.ld, ws.k, ws.panels, ws.Q, ws.Y, a, b);
+      matvec1<T>(n, ws.ld, ws.W, ws.phi, ws.h, ws.h, a, b);
+    }
+  }
+}
+
+/** Orthonormalises the frame; logs[j] = log|R_jj|. */
+export function orthonormalize<T>(ptr: usize): void {
+  const ws = changetype<Workspace>(ptr);
+  householderQR<T>(ws.n, ws.ld, ws.k, ws.Q, ws.v, ws.tau, ws.logs);
+}
+
+/** One re-orthonormalisation interval: `steps` tangent steps, then QR. */
+export function interval<T>(ptr: usize, steps: i32): void {
+  tangentSteps<T>(ptr, steps);
+  orthonormalize<T>(ptr);
+}

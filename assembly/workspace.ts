@@ -1,0 +1,105 @@
+// Workspace of one model in the module's memory: every buffer a kernel touches, allocated once.
+//
+// Layout (T = f64 or f32, ld = n rounded up to a multiple of 4, padding always zero):
+//   W       ld×ld row-major, W[post*ld + pre]
+//   h, phi, dphi, gains, shifts, v   ld each
+//   Q       k columns of ld (column-major N×k frame)
+//   X       packed panels of the scaled frame, panels·n·PW (at least ld)
+//   Y       ld × panels·PW row-major product
+//   tau     k reflector scalars (T);  logs  k values of log|R_jj| (f64)
+
+/** Lanes of one v128 for element type T. */
+// @ts-ignore: decorator
+@inline export function lanes<T>(): i32 {
+  return 16 / <i32>sizeof<T>();
+}
+
+/** Panel width of the tangent product: two v128 of T per panel row. */
+// @ts-ignore: decorator
+@inline export function panelWidth<T>(): i32 {
+  return 32 / <i32>sizeof<T>();
+}
+
+/** Sum of the lanes of v, in lane order. */
+// @ts-ignore: decorator
+@inline export function lanesSum<T>(v: v128): T {
+  if (sizeof<T>() == 8) {
+    return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+  }
+  return <T>(
+    f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) +
+    f32x4.extract_lane(v, 3)
+  );
+}
+
+/** The fields of a workspace, laid over raw memory. */
+@unmanaged export class Workspace {
+  n: i32 = 0;
+  ld: i32 = 0;
+  k: i32 = 0;
+  panels: i32 = 0;
+  act: i32 = 0;
+  dt: f64 = 0;
+  W: usize = 0;
+  h: usize = 0;
+  phi: usize = 0;
+  dphi: usize = 0;
+  gains: usize = 0;
+  shifts: usize = 0;
+  v: usize = 0;
+  Q: usize = 0;
+  X: usize = 0;
+  Y: usize = 0;
+  tau: usize = 0;
+  logs: usize = 0;
+}
+
+function zeroed(bytes: usize): usize {
+  const ptr = heap.alloc(bytes);
+  memory.fill(ptr, 0, bytes);
+  return ptr;
+}
+
+/** Allocates a zeroed workspace for n neurons and a k-column frame (k may be 0: state only). */
+export function newWorkspace<T>(n: i32, k: i32): usize {
+  const ws = changetype<Workspace>(zeroed(offsetof<Workspace>()));
+  const ld = (n + 3) & ~3;
+  const pw = panelWidth<T>();
+  const panels = (k + pw - 1) / pw;
+  const sz = <usize>sizeof<T>();
+  ws.n = n;
+  ws.ld = ld;
+  ws.k = k;
+  ws.panels = panels;
+  ws.W = zeroed(<usize>ld * ld * sz);
+  ws.h = zeroed(<usize>ld * sz);
+  ws.phi = zeroed(<usize>ld * sz);
+  ws.dphi = zeroed(<usize>ld * sz);
+  ws.gains = zeroed(<usize>ld * sz);
+  ws.shifts = zeroed(<usize>ld * sz);
+  ws.v = zeroed(<usize>ld * sz);
+  ws.Q = zeroed(<usize>max(k, 1) * ld * sz);
+  ws.X = zeroed(<usize>max(panels * n * pw, ld) * sz);
+  ws.Y = zeroed(<usize>ld * max(panels * pw, 1) * sz);
+  ws.tau = zeroed(<usize>max(k, 1) * sz);
+  ws.logs = zeroed(<usize>max(k, 1) * 8);
+  return changetype<usize>(ws);
+}
+
+/** Frees a workspace and all its buffers. */
+export function freeWorkspace(ptr: usize): void {
+  const ws = changetype<Workspace>(ptr);
+  heap.free(ws.W);
+  heap.free(ws.h);
+  heap.free(ws.phi);
+  heap.free(ws.dphi);
+  heap.free(ws.gains);
+  heap.free(ws.shifts);
+  heap.free(ws.v);
+  heap.free(ws.Q);
+  heap.free(ws.X);
+  heap.free(ws.Y);
+  heap.free(ws.tau);
+  heap.free(ws.logs);
+  heap.free(ptr);
+}

@@ -1,0 +1,80 @@
+/**
+ * Loading the WebAssembly core, the same module in Deno, in Workers and in the browser.
+ *
+ * @module
+ */
+
+import { instantiate } from "@assemblyscript/loader";
+import { lyapunovSpectrum, type LyapunovSpectrumOptions, type SpectrumResult } from "./lyapunov_spectrum.ts";
+import type { Network } from "./network.ts";
+import { type CoreExports, type Precision, Workspace } from "./workspace.ts";
+
+/** Where the core comes from: its bytes, a URL, or an already compiled module. */
+export type CoreSource = BufferSource | URL | string | WebAssembly.Module;
+
+/** URL of the built module, relative to this file. */
+export const CORE_URL: URL = new URL("../build/flybrain.wasm", import.meta.url);
+
+/** An instantiated core: kernels in one module's memory, and the algorithms over them. */
+export class Core {
+  /** The compiled module (can be posted to Workers and instantiated again). */
+  readonly module: WebAssembly.Module;
+  /** The raw exports of the instance. */
+  readonly exports: CoreExports;
+
+  /** Wraps an instance of the core module; use {@linkcode loadCore} to create one. */
+  constructor(module: WebAssembly.Module, exports: CoreExports) {
+    this.module = module;
+    this.exports = exports;
+  }
+
+  /** A new workspace for n neurons and a k-column frame (free it when done). */
+  workspace(n: number, k: number, precision: Precision = "f64"): Workspace {
+    return new Workspace(this.exports, n, k, precision);
+  }
+
+  /** Lyapunov spectrum of a network (see {@linkcode lyapunovSpectrum}). */
+  lyapunovSpectrum(net: Network, options?: LyapunovSpectrumOptions): SpectrumResult {
+    return lyapunovSpectrum(this, net, options);
+  }
+}
+
+async function readSource(source: URL): Promise<Uint8Array> {
+  if (source.protocol === "file:" && "Deno" in globalThis) {
+    return await (globalThis as unknown as { Deno: { readFile(p: URL): Promise<Uint8Array> } }).Deno
+      .readFile(source);
+  }
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`Cannot load the core from ${source}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * Compiles (if needed) and instantiates the core.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * const core = await loadCore();
+ * ok(core.module instanceof WebAssembly.Module);
+ * ```
+ */
+export async function loadCore(source: CoreSource = CORE_URL): Promise<Core> {
+  let module: WebAssembly.Module;
+  if (source instanceof WebAssembly.Module) {
+    module = source;
+  } else {
+    const bytes = typeof source === "string" || source instanceof URL
+      ? await readSource(new URL(source, import.meta.url))
+      : source;
+    try {
+      module = await WebAssembly.compile(bytes);
+    } catch (e) {
+      throw new Error(
+        `Cannot load the core: ${(e as Error).message}. Build it first with \`deno task build\``,
+      );
+    }
+  }
+  const instance = await instantiate<CoreExports & Record<string, unknown>>(module, {});
+  return new Core(module, instance.exports as unknown as CoreExports);
+}

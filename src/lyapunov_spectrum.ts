@@ -1,0 +1,313 @@
+/**
+ * Lyapunov spectrum of a rate RNN by the QR method (DESIGN §3).
+ *
+ * @module
+ */
+
+import type { Network } from "./network.ts";
+import { validateNetwork } from "./network.ts";
+import { Rng, STREAMS } from "./random.ts";
+import { entropyRate, kaplanYorke } from "./spectrum_stats.ts";
+import type { Precision, Workspace } from "./workspace.ts";
+
+/** Progress of a computation, in time steps. */
+export interface Progress {
+  /** Steps done so far (all phases). */
+  done: number;
+  /** Steps in all. */
+  total: number;
+}
+
+/** Options of {@linkcode lyapunovSpectrum}. Times are in units of the neuron time constant. */
+export interface LyapunovSpectrumOptions {
+  /** Number of exponents k (columns of the tangent frame), 1 ≤ k ≤ n. @default {n} */
+  nle?: number;
+  /** Time step, in (0, 1]. @default {0.1} */
+  dt?: number;
+  /** Time between QR re-orthonormalisations (≥ dt), or "auto" to let the core choose. @default {0.2} */
+  tons?: number | "auto";
+  /** Transient before the frame is evolved (state only). @default {20} */
+  ttr?: number;
+  /** Frame transient: state and frame evolved, nothing accumulated. @default {10} */
+  tframe?: number;
+  /** Observation time over which exponents are averaged. @default {200} */
+  tsim?: number;
+  /** Initial state (length n). @default {normal(0, 1) from stream `h0` of seed} */
+  h0?: ArrayLike<number>;
+  /** Start frame, n×k row-major (orthonormalised first). @default {normal from stream `q0` of seed} */
+  q0?: ArrayLike<number>;
+  /** Seed of h0 and q0 when they are not given. @default {0} */
+  seed?: number;
+  /** Precision of the kernels. @default {"f64"} */
+  precision?: Precision;
+  /** Record the running estimates: true at every QR, or at most this many points. @default {false} */
+  history?: boolean | number;
+  /** Blocks of the observation window for the standard errors (1: none). @default {10} */
+  blocks?: number;
+  /** Called with the progress about a hundred times in a run. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Defaults of {@linkcode lyapunovSpectrum} (nle defaults to n). */
+export const SPECTRUM_DEFAULTS = Object.freeze({
+  dt: 0.1,
+  tons: 0.2 as number | "auto",
+  ttr: 20,
+  tframe: 10,
+  tsim: 200,
+  seed: 0,
+  precision: "f64" as Precision,
+  history: false as boolean | number,
+  blocks: 10,
+});
+
+/** Running estimates of the exponents over the observation window. */
+export interface SpectrumHistory {
+  /** Observed time of each point. */
+  time: Float64Array;
+  /** Estimates, points × k row-major. */
+  exponents: Float64Array;
+}
+
+/** Result of {@linkcode lyapunovSpectrum}. */
+export interface SpectrumResult {
+  /** λ_1..λ_k in nats per unit time, in QR column order (not re-sorted). */
+  exponents: Float64Array;
+  /** Standard error of each exponent from block means (absent with one block). */
+  stderr?: Float64Array;
+  /** Running estimates (when asked for). */
+  history?: SpectrumHistory;
+  /** Kaplan–Yorke dimension of the computed exponents. */
+  kyDimension: number;
+  /** True when the computed exponents sum to ≥ 0, so kyDimension is a lower bound. */
+  kyLowerBound: boolean;
+  /** Entropy rate Σ max(λ_i, 0). */
+  entropy: number;
+  /** Steps of each phase. */
+  steps: { transient: number; frame: number; observed: number };
+  /** Steps between QRs: the fixed interval, or the range chosen with tons "auto". */
+  qrInterval: { min: number; max: number; count: number };
+  /** Compute time of the spectrum in seconds (without loading or file I/O). */
+  seconds: number;
+}
+
+/** The part of the core the algorithm needs. */
+export interface WorkspaceFactory {
+  workspace(n: number, k: number, precision?: Precision): Workspace;
+}
+
+const AUTO_LIMIT: Readonly<Record<Precision, number>> = { f64: 1e8, f32: 1e3 };
+const AUTO_MAX_STEPS = 1000;
+
+function fail(what: string): never {
+  throw new RangeError(`Cannot compute the spectrum: ${what}`);
+}
+
+function checkTime(name: string, value: number, min: number, inclusive: boolean): void {
+  if (!Number.isFinite(value) || (inclusive ? value < min : value <= min)) {
+    fail(`${name} must be a finite number ${inclusive ? ">=" : ">"} ${min}, got ${name}=${value}`);
+  }
+}
+
+function checkVector(name: string, v: ArrayLike<number>, length: number, shape: string): void {
+  if (v.length !== length) fail(`${name} must have ${shape} = ${length} entries, got ${v.length}`);
+  for (let i = 0; i < length; i++) {
+    if (!Number.isFinite(v[i])) fail(`${name}[${i}] is not finite (${v[i]})`);
+  }
+}
+
+/**
+ * Lyapunov spectrum of `net`: the k largest exponents (k = nle) with their statistical errors,
+ * Kaplan–Yorke dimension and entropy rate.
+ *
+ * Returns λ_1..λ_k in nats per unit time in QR column order (descending up to noise).
+ *
+ * Algorithm (Benettin et al. 1980; Engelken, Wolf & Abbott 2023): h ← (1 − dt)h + dt·W φ(h);
+ * the frame evolves with the Jacobian J = (1 − dt)I + dt·W diag(φ'(h)) applied without forming
+ * it. Phases, with step counts round(t/dt) and m = round(tons/dt): `ttr` state only; `tframe`
+ * state and frame with a QR every m steps; `tsim` (rounded up to whole intervals) with a QR
+ * every m steps accumulating log|R_ii|; λ_i = Σ log|R_ii| / (observed steps · dt).
+ * With `tons: "auto"` the interval is chosen from the running estimates so that
+ * max|R_ii|/min|R_ii| over one interval stays below 1e8 (f64) or 1e3 (f32).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { loadCore, randomNetwork } from "./mod.ts";
+ * const core = await loadCore();
+ * const res = core.lyapunovSpectrum(randomNetwork({ n: 50, g: 0.5, seed: 1 }), { nle: 3, tsim: 50 });
+ * ok(res.exponents[0] < 0);
+ * ```
+ */
+export function lyapunovSpectrum(
+  factory: WorkspaceFactory,
+  net: Network,
+  options: LyapunovSpectrumOptions = {},
+): SpectrumResult {
+  validateNetwork(net);
+  const o = { ...SPECTRUM_DEFAULTS, ...definedOnly(options) };
+  const { n } = net;
+  const k = options.nle ?? n;
+  if (!Number.isInteger(k) || k < 1 || k > n) {
+    fail(`nle must be an integer between 1 and n, got nle=${k}, n=${n}`);
+  }
+  if (!Number.isFinite(o.dt) || o.dt <= 0 || o.dt > 1) fail(`dt must be in (0, 1], got dt=${o.dt}`);
+  const auto = o.tons === "auto";
+  if (!auto) {
+    if (typeof o.tons !== "number" || !(o.tons >= o.dt) || !Number.isFinite(o.tons)) {
+      fail(`tons must be "auto" or a number >= dt, got tons=${o.tons}, dt=${o.dt}`);
+    }
+  }
+  checkTime("ttr", o.ttr, 0, true);
+  checkTime("tframe", o.tframe, 0, true);
+  checkTime("tsim", o.tsim, 0, false);
+  if (!Number.isInteger(o.blocks) || o.blocks < 1) fail(`blocks must be a positive integer, got ${o.blocks}`);
+  if (o.precision !== "f64" && o.precision !== "f32") {
+    fail(`precision must be f64 or f32, got ${o.precision}`);
+  }
+  const history = o.history === true ? Infinity : o.history === false ? 0 : o.history;
+  if (!(history >= 0)) fail(`history must be true, false or a number of points >= 0, got ${o.history}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
+    fail(`seed must be an integer in [0, 2^32), got ${o.seed}`);
+  }
+  const h0 = options.h0 ?? new Rng(o.seed, STREAMS.h0).fillNormal(new Float64Array(n));
+  checkVector("h0", h0, n, "n");
+  const q0 = options.q0 ?? new Rng(o.seed, STREAMS.q0).fillNormal(new Float64Array(n * k));
+  checkVector("q0", q0, n * k, "n*nle");
+
+  const dt = o.dt;
+  const fixedM = auto ? 0 : Math.max(1, Math.round((o.tons as number) / dt));
+  const roundUp = (steps: number) => (auto ? steps : Math.ceil(steps / fixedM) * fixedM);
+  const transient = Math.round(o.ttr / dt);
+  const frameSteps = roundUp(Math.round(o.tframe / dt));
+  const observed = Math.max(1, roundUp(Math.round(o.tsim / dt)));
+  const total = transient + frameSteps + observed;
+
+  const start = performance.now();
+  const ws = factory.workspace(n, k, o.precision);
+  try {
+    ws.setNetwork(net, dt);
+    ws.setState(h0);
+    ws.setFrame(q0);
+    const q0logs = ws.orthonormalize();
+    if (q0logs.some((x) => !Number.isFinite(x))) fail("q0 is rank deficient (its columns are not independent)");
+
+    let done = 0;
+    let nextReport = 0;
+    const report = () => {
+      if (o.onProgress && done >= nextReport) {
+        o.onProgress({ done, total });
+        nextReport = Math.min(total, done + Math.ceil(total / 100));
+      }
+    };
+    report();
+    const chunk = Math.max(1, Math.ceil(total / 100));
+    for (let s = 0; s < transient; s += chunk) {
+      const steps = Math.min(chunk, transient - s);
+      ws.stateSteps(steps);
+      done += steps;
+      report();
+    }
+
+    // Interval choice: fixed m, or (auto) from the running rates of the log|R_jj|.
+    const limit = Math.log(AUTO_LIMIT[o.precision]);
+    const rate = new Float64Array(k);
+    let rateSteps = 0;
+    let m = auto ? 1 : fixedM;
+    const qrInterval = { min: Infinity, max: 0, count: 0 };
+    const runInterval = (steps: number): Float64Array => {
+      const logs = ws.interval(steps);
+      done += steps;
+      qrInterval.min = Math.min(qrInterval.min, steps);
+      qrInterval.max = Math.max(qrInterval.max, steps);
+      qrInterval.count++;
+      if (auto) {
+        rateSteps += steps;
+        let hi = -Infinity;
+        let lo = Infinity;
+        let big = 0;
+        for (let j = 0; j < k; j++) {
+          rate[j] += logs[j];
+          const r = rate[j] / rateSteps;
+          hi = Math.max(hi, r);
+          lo = Math.min(lo, r);
+          big = Math.max(big, Math.abs(r));
+        }
+        const spread = Math.max(hi - lo, big, 1e-12);
+        m = Math.max(1, Math.min(AUTO_MAX_STEPS, Math.floor(limit / (2 * spread))));
+      }
+      report();
+      return logs;
+    };
+
+    for (let s = 0; s < frameSteps;) {
+      const steps = Math.min(m, frameSteps - s);
+      runInterval(steps);
+      s += steps;
+    }
+
+    const sums = new Float64Array(k);
+    const blocks = Math.min(o.blocks, observed);
+    const blockSums = new Float64Array(blocks * k);
+    const blockSteps = new Float64Array(blocks);
+    const times: number[] = [];
+    const estimates: number[] = [];
+    let nextPoint = 0;
+    for (let s = 0; s < observed;) {
+      const steps = Math.min(m, observed - s);
+      const b = Math.min(blocks - 1, Math.floor((s * blocks) / observed));
+      const logs = runInterval(steps);
+      s += steps;
+      blockSteps[b] += steps;
+      for (let j = 0; j < k; j++) {
+        sums[j] += logs[j];
+        blockSums[b * k + j] += logs[j];
+      }
+      if (history > 0 && (s >= nextPoint || s === observed)) {
+        times.push(s * dt);
+        for (let j = 0; j < k; j++) estimates.push(sums[j] / (s * dt));
+        nextPoint = history === Infinity ? 0 : Math.ceil(((times.length + 1) * observed) / history);
+      }
+    }
+
+    const exponents = sums.map((x) => x / (observed * dt));
+    const used = blockSteps.filter((x) => x > 0).length;
+    const stderr = used > 1 ? blockStandardErrors(blockSums, blockSteps, k, dt) : undefined;
+    const ky = kaplanYorke(exponents);
+    return {
+      exponents,
+      stderr,
+      history: history > 0
+        ? { time: Float64Array.from(times), exponents: Float64Array.from(estimates) }
+        : undefined,
+      kyDimension: ky.dimension,
+      kyLowerBound: ky.lowerBound,
+      entropy: entropyRate(exponents),
+      steps: { transient, frame: frameSteps, observed },
+      qrInterval: { ...qrInterval, min: qrInterval.count ? qrInterval.min : 0 },
+      seconds: (performance.now() - start) / 1000,
+    };
+  } finally {
+    ws.free();
+  }
+}
+
+/** Standard error of the mean of the block estimates, per exponent. */
+function blockStandardErrors(sums: Float64Array, steps: Float64Array, k: number, dt: number): Float64Array {
+  const out = new Float64Array(k);
+  const used = Array.from(steps.keys()).filter((b) => steps[b] > 0);
+  const nb = used.length;
+  for (let j = 0; j < k; j++) {
+    let mean = 0;
+    for (const b of used) mean += sums[b * k + j] / (steps[b] * dt);
+    mean /= nb;
+    let ss = 0;
+    for (const b of used) ss += (sums[b * k + j] / (steps[b] * dt) - mean) ** 2;
+    out[j] = Math.sqrt(ss / (nb - 1) / nb);
+  }
+  return out;
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,41 @@
+/**
+ * FlyStability: Lyapunov spectra of rate recurrent neural networks.
+ *
+ * Model: h ← (1 − dt)·h + dt·W φ(h) with `W[post * n + pre]` (row = receiving neuron), time in
+ * units of the neuron time constant, natural logarithms (exponents in nats per unit time),
+ * exponents in QR column order. See DESIGN §3 for every convention.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { loadCore, randomNetwork } from "./mod.ts";
+ * const core = await loadCore();
+ * const net = randomNetwork({ n: 100, g: 2, seed: 1 });
+ * const { exponents } = core.lyapunovSpectrum(net, { nle: 5, tsim: 100 });
+ * ok(exponents[0] > 0); // g = 2 is chaotic
+ * ```
+ *
+ * @module
+ */
+
+export { type Activation, ACTIVATION_ALIASES, parseActivation, usesGainsAndShifts } from "./activation.ts";
+export { Core, CORE_URL, type CoreSource, loadCore } from "./core.ts";
+export {
+  lyapunovSpectrum,
+  type LyapunovSpectrumOptions,
+  type Progress,
+  SPECTRUM_DEFAULTS,
+  type SpectrumHistory,
+  type SpectrumResult,
+} from "./lyapunov_spectrum.ts";
+export {
+  type Network,
+  neuronParameters,
+  RANDOM_NETWORK_DEFAULTS,
+  randomNetwork,
+  type RandomNetworkOptions,
+  validateNetwork,
+} from "./network.ts";
+export { Rng, STREAMS } from "./random.ts";
+export { entropyRate, kaplanYorke, type KaplanYorke } from "./spectrum_stats.ts";
+export { type CoreExports, type Precision, Workspace } from "./workspace.ts";

@@ -1,0 +1,149 @@
+/**
+ * The low-level interface to the core: one network's state, tangent frame and buffers in the
+ * module's memory, stepped in place. `lyapunovSpectrum` is built on it; sweeps and training
+ * loops reuse one workspace instead of reallocating per call.
+ *
+ * @module
+ */
+
+import { ACTIVATION_CODES } from "./activation.ts";
+import { type Network, neuronParameters } from "./network.ts";
+
+/** Floating-point precision of the kernels. */
+export type Precision = "f64" | "f32";
+
+/** The raw exports of the core module (see assembly/index.ts). */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  wsNew_f64(n: number, k: number): number;
+  wsNew_f32(n: number, k: number): number;
+  wsFree(ws: number): void;
+  wsConfigure(ws: number, act: number, dt: number): void;
+  wsLd(ws: number): number;
+  wsField(ws: number, field: number): number;
+  activate_f64(ws: number): void;
+  activate_f32(ws: number): void;
+  stateSteps_f64(ws: number, steps: number): void;
+  stateSteps_f32(ws: number, steps: number): void;
+  tangentSteps_f64(ws: number, steps: number): void;
+  tangentSteps_f32(ws: number, steps: number): void;
+  orthonormalize_f64(ws: number): void;
+  orthonormalize_f32(ws: number): void;
+  interval_f64(ws: number, steps: number): void;
+  interval_f32(ws: number, steps: number): void;
+}
+
+const FIELD = { W: 0, h: 1, phi: 2, dphi: 3, gains: 4, shifts: 5, Q: 6, logs: 7 } as const;
+
+/** A network's buffers in the core, for n neurons and a k-column tangent frame. */
+export class Workspace {
+  /** Number of neurons. */
+  readonly n: number;
+  /** Columns of the tangent frame (0: state only). */
+  readonly k: number;
+  /** Precision of every buffer and kernel. */
+  readonly precision: Precision;
+  /** Leading dimension of the buffers (n rounded up to a multiple of 4). */
+  readonly ld: number;
+  #x: CoreExports;
+  #ptr: number;
+  #suffix: Precision;
+
+  /** Allocates the buffers (zeroed) in the core's memory. Call {@linkcode free} when done. */
+  constructor(exports: CoreExports, n: number, k: number, precision: Precision = "f64") {
+    if (precision !== "f64" && precision !== "f32") {
+      throw new RangeError(`Unknown precision "${precision}": expected f64 or f32`);
+    }
+    this.#x = exports;
+    this.n = n;
+    this.k = k;
+    this.precision = precision;
+    this.#suffix = precision;
+    this.#ptr = precision === "f64" ? exports.wsNew_f64(n, k) : exports.wsNew_f32(n, k);
+    this.ld = exports.wsLd(this.#ptr);
+  }
+
+  #view(field: number, length: number): Float64Array | Float32Array {
+    if (this.#ptr === 0) throw new Error("Cannot use a freed workspace");
+    const ptr = this.#x.wsField(this.#ptr, field);
+    const buffer = this.#x.memory.buffer;
+    return this.precision === "f64" || field === FIELD.logs
+      ? new Float64Array(buffer, ptr, length)
+      : new Float32Array(buffer, ptr, length);
+  }
+
+  /** Writes the network: weights (zero-padded), per-neuron gains and shifts, activation, dt. */
+  setNetwork(net: Network, dt: number): void {
+    const { n, ld } = this;
+    if (net.n !== n) throw new RangeError(`Network has n=${net.n}, workspace has n=${n}`);
+    const W = this.#view(FIELD.W, ld * ld);
+    for (let i = 0; i < n; i++) W.set(net.weights.subarray(i * n, (i + 1) * n), i * ld);
+    const { gains, shifts } = neuronParameters(net);
+    this.#view(FIELD.gains, n).set(gains);
+    this.#view(FIELD.shifts, n).set(shifts);
+    this.#x.wsConfigure(this.#ptr, ACTIVATION_CODES[net.activation], dt);
+  }
+
+  /** Sets the state h (length n). */
+  setState(h: ArrayLike<number>): void {
+    this.#view(FIELD.h, this.n).set(h);
+  }
+
+  /** A copy of the state h, in f64. */
+  state(): Float64Array {
+    return Float64Array.from(this.#view(FIELD.h, this.n));
+  }
+
+  /** Sets the tangent frame from an n×k row-major matrix (not necessarily orthonormal). */
+  setFrame(q: ArrayLike<number>): void {
+    const { n, k, ld } = this;
+    const Q = this.#view(FIELD.Q, k * ld);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) Q[j * ld + i] = q[i * k + j];
+  }
+
+  /** A copy of the tangent frame as an n×k row-major f64 matrix. */
+  frame(): Float64Array {
+    const { n, k, ld } = this;
+    const Q = this.#view(FIELD.Q, k * ld);
+    const out = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] = Q[j * ld + i];
+    return out;
+  }
+
+  /** Computes φ(h) and φ'(h) at the current state and returns copies of both. */
+  activation(): { phi: Float64Array; dphi: Float64Array } {
+    this.#x[`activate_${this.#suffix}`](this.#ptr);
+    return {
+      phi: Float64Array.from(this.#view(FIELD.phi, this.n)),
+      dphi: Float64Array.from(this.#view(FIELD.dphi, this.n)),
+    };
+  }
+
+  /** Advances the state by `steps` steps (the frame is left alone). */
+  stateSteps(steps: number): void {
+    this.#x[`stateSteps_${this.#suffix}`](this.#ptr, steps);
+  }
+
+  /** Advances state and frame by `steps` steps, without re-orthonormalising. */
+  tangentSteps(steps: number): void {
+    this.#x[`tangentSteps_${this.#suffix}`](this.#ptr, steps);
+  }
+
+  /** QR of the frame in place; returns log|R_jj| (a view, valid until the next call). */
+  orthonormalize(): Float64Array {
+    this.#x[`orthonormalize_${this.#suffix}`](this.#ptr);
+    return this.#view(FIELD.logs, this.k) as Float64Array;
+  }
+
+  /** `steps` tangent steps then QR; returns log|R_jj| (a view, valid until the next call). */
+  interval(steps: number): Float64Array {
+    this.#x[`interval_${this.#suffix}`](this.#ptr, steps);
+    return this.#view(FIELD.logs, this.k) as Float64Array;
+  }
+
+  /** Releases the buffers; the workspace cannot be used afterwards. */
+  free(): void {
+    if (this.#ptr !== 0) this.#x.wsFree(this.#ptr);
+    this.#ptr = 0;
+  }
+}
