@@ -34,7 +34,7 @@ export interface LyapunovSpectrumOptions {
   tsim?: number;
   /** Initial state (length n). @default {normal(0, 1) from stream `h0` of seed} */
   h0?: ArrayLike<number>;
-  /** Start frame, n×k row-major (orthonormalised first). @default {normal from stream `q0` of seed} */
+  /** Start frame, n×k row-major (orthonormalised first). @default {randomFrame(n, nle, seed)} */
   q0?: ArrayLike<number>;
   /** Seed of h0 and q0 when they are not given. @default {0} */
   seed?: number;
@@ -172,7 +172,7 @@ export function lyapunovSpectrum(
   }
   const h0 = options.h0 ?? new Rng(o.seed, STREAMS.h0).fillNormal(new Float64Array(n));
   checkVector("h0", h0, n, "n");
-  const q0 = options.q0 ?? new Rng(o.seed, STREAMS.q0).fillNormal(new Float64Array(n * k));
+  const q0 = options.q0 ?? randomFrame(n, k, o.seed);
   checkVector("q0", q0, n * k, "n*nle");
 
   const dt = o.dt;
@@ -290,6 +290,17 @@ export function lyapunovSpectrum(
   } finally {
     ws.free();
   }
+}
+
+/**
+ * The default start frame: an n×k row-major matrix of standard normals, drawn column by column
+ * from stream `q0` of `seed`, so that its first columns are the same for every k.
+ */
+export function randomFrame(n: number, k: number, seed: number): Float64Array {
+  const rng = new Rng(seed, STREAMS.q0);
+  const q = new Float64Array(n * k);
+  for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) q[i * k + j] = rng.normal();
+  return q;
 }
 
 /** Standard error of the mean of the block estimates, per exponent. */

@@ -23,6 +23,7 @@ export { Core, CORE_URL, type CoreSource, loadCore } from "./core.ts";
 export {
   lyapunovSpectrum,
   type LyapunovSpectrumOptions,
+  randomFrame,
   type Progress,
   SPECTRUM_DEFAULTS,
   type SpectrumHistory,
@@ -39,3 +40,12 @@ export {
 export { Rng, STREAMS } from "./random.ts";
 export { entropyRate, kaplanYorke, type KaplanYorke } from "./spectrum_stats.ts";
 export { type CoreExports, type Precision, Workspace } from "./workspace.ts";
+export { writeFileAtomic } from "./atomic_write.ts";
+export {
+  type NetworkFile,
+  type NetworkFileExtras,
+  networkFileJson,
+  parseNetworkFile,
+  readNetwork,
+  writeNetwork,
+} from "./network_file.ts";

@@ -1,0 +1,136 @@
+/**
+ * Option parsers and option groups shared by the commands. Parsers throw commander's
+ * InvalidArgumentError, so a bad value gives one line naming the option.
+ *
+ * @module
+ */
+
+import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import {
+  ACTIVATION_ALIASES,
+  type LyapunovSpectrumOptions,
+  type Network,
+  parseActivation,
+  RANDOM_NETWORK_DEFAULTS,
+  randomNetwork,
+  readNetwork,
+  SPECTRUM_DEFAULTS,
+} from "../src/mod.ts";
+import type { NetworkFile } from "../src/network_file.ts";
+
+/** Spellings of the original tool mapped to this tool's option names. */
+export const OPTION_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  "--nLE": "--nle",
+  "--tOns": "--tons",
+  "--tSim": "--tsim",
+  "--tTr": "--ttr",
+  "--ROI": "--roi",
+  "--N": "--n",
+});
+
+/** Rewrites the original's option spellings (also in `--opt=value` form). */
+export function normalizeArgs(args: string[]): string[] {
+  return args.map((arg) => {
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const alias = OPTION_ALIASES[name];
+    return alias === undefined ? arg : alias + (eq >= 0 ? arg.slice(eq) : "");
+  });
+}
+
+/** Parses a finite number. */
+export function number(value: string): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x)) throw new InvalidArgumentError("Not a finite number.");
+  return x;
+}
+
+/** Parses a positive integer. */
+export function positiveInt(value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError("Not a positive integer.");
+  return x;
+}
+
+/** Parses a seed (integer in [0, 2^32)). */
+export function seed(value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) {
+    throw new InvalidArgumentError("Not an integer in [0, 2^32).");
+  }
+  return x;
+}
+
+/** Parses an activation spelling. */
+export function activation(value: string): string {
+  try {
+    return parseActivation(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message + ".");
+  }
+}
+
+/** Parses `--tons`: a number or "auto". */
+export function tons(value: string): number | "auto" {
+  return value === "auto" ? "auto" : number(value);
+}
+
+/** Parses a boolean written true/false (as the original tool). */
+export function boolean(value: string): boolean {
+  if (value === "true" || value === "True" || value === "1") return true;
+  if (value === "false" || value === "False" || value === "0") return false;
+  throw new InvalidArgumentError("Expected true or false.");
+}
+
+/** Adds the options that choose a network: a file, or a random one. */
+export function networkOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
+  return cmd
+    .option("--network <file>", "network file (JSON, DESIGN §9); else a random network")
+    .option("--n <n>", "random network: neurons", positiveInt, 100)
+    .option("--g <g>", "random network: coupling, W ~ N(0, g²/n)", number, RANDOM_NETWORK_DEFAULTS.g)
+    .option("--seed <seed>", "seed of the random network and of h0, q0 when not given (default: 0)", seed)
+    .addOption(
+      new Option("--activation <name>", `activation of a random network (${Object.keys(ACTIVATION_ALIASES).join(", ")})`)
+        .default("tanh")
+        .argParser(activation),
+    );
+}
+
+/** Adds the options of the spectrum; unset ones come from the network file, then the library. */
+export function spectrumOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
+  const d = SPECTRUM_DEFAULTS;
+  return cmd
+    .option("--nle <k>", "number of exponents (default: n)", positiveInt)
+    .option("--dt <dt>", `time step in (0, 1] (default: ${d.dt})`, number)
+    .option("--tons <t>", `time between QRs, or "auto" (default: ${d.tons})`, tons)
+    .option("--ttr <t>", `state transient (default: ${d.ttr})`, number)
+    .option("--tframe <t>", `frame transient (default: ${d.tframe})`, number)
+    .option("--tsim <t>", `observation time (default: ${d.tsim})`, number)
+    .option("--blocks <b>", `blocks for standard errors (default: ${d.blocks})`, positiveInt)
+    .addOption(
+      new Option("--precision <p>", `kernel precision (default: ${d.precision})`).choices(["f64", "f32"] as const),
+    );
+}
+
+/** The network and spectrum inputs named by the options of {@linkcode networkOptions}. */
+export async function resolveNetwork(
+  opts: { network?: string; n: number; g: number; seed?: number; activation: string },
+): Promise<NetworkFile & { source: string }> {
+  if (opts.network !== undefined) return { ...(await readNetwork(opts.network)), source: opts.network };
+  const seed = opts.seed ?? RANDOM_NETWORK_DEFAULTS.seed;
+  const network: Network = randomNetwork({ n: opts.n, g: opts.g, seed, activation: opts.activation });
+  return { network, source: `random network n=${opts.n} g=${opts.g} seed=${seed} ${network.activation}` };
+}
+
+/** Spectrum options: the file's options overridden by the flags given. */
+export function resolveSpectrumOptions(
+  file: NetworkFile,
+  flags: Partial<Record<"nle" | "dt" | "ttr" | "tframe" | "tsim" | "blocks" | "seed", number>> & {
+    tons?: number | "auto";
+    precision?: "f64" | "f32";
+  },
+): LyapunovSpectrumOptions {
+  const fromFile = (file.options ?? {}) as LyapunovSpectrumOptions;
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  return { ...fromFile, ...given, h0: file.h0, q0: file.q0 };
+}

@@ -1,0 +1,67 @@
+/**
+ * `flybrain spectrum`: the Lyapunov spectrum of one network (a file or a random one).
+ *
+ * @module
+ */
+
+import { Command } from "@commander-js/extra-typings";
+import { loadCore, type SpectrumResult } from "../src/mod.ts";
+import { networkOptions, resolveNetwork, resolveSpectrumOptions, spectrumOptions } from "./_options.ts";
+
+/** The JSON form of a spectrum result (typed arrays as plain arrays). */
+export function spectrumJson(result: SpectrumResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...extra,
+    exponents: Array.from(result.exponents),
+    stderr: result.stderr && Array.from(result.stderr),
+    kyDimension: result.kyDimension,
+    kyLowerBound: result.kyLowerBound,
+    entropy: result.entropy,
+    steps: result.steps,
+    qrInterval: result.qrInterval,
+    seconds: result.seconds,
+  };
+}
+
+/** A readable table of a spectrum. */
+export function spectrumTable(result: SpectrumResult): string {
+  const { exponents, stderr } = result;
+  const lines = ["    i        lambda_i     stderr"];
+  exponents.forEach((l, i) => {
+    const err = stderr ? stderr[i].toExponential(2) : "-";
+    lines.push(`${String(i + 1).padStart(5)}  ${l.toFixed(6).padStart(14)}  ${err.padStart(9)}`);
+  });
+  let sum = 0;
+  for (const l of exponents) sum += l;
+  lines.push(
+    "",
+    `lambda_max ${Math.max(...exponents).toFixed(6)}   sum ${sum.toFixed(6)}`,
+    `Kaplan-Yorke dimension ${result.kyDimension.toFixed(4)}${result.kyLowerBound ? " (lower bound)" : ""}` +
+      `   entropy rate ${result.entropy.toFixed(6)} nats/unit time`,
+    `steps ${result.steps.transient} transient + ${result.steps.frame} frame + ${result.steps.observed} observed` +
+      `, QR every ${
+        result.qrInterval.min === result.qrInterval.max
+          ? result.qrInterval.min
+          : `${result.qrInterval.min}-${result.qrInterval.max}`
+      } steps, ${result.seconds.toFixed(3)} s`,
+  );
+  return lines.join("\n");
+}
+
+/** The `spectrum` command. */
+export const spectrumCommand = spectrumOptions(
+  networkOptions(new Command("spectrum").description("Lyapunov spectrum of one network (a file or a random one)")),
+)
+  .option("--json", "print one JSON object instead of a table")
+  .action(async (opts) => {
+    const file = await resolveNetwork(opts);
+    const options = resolveSpectrumOptions(file, opts);
+    const core = await loadCore();
+    const result = core.lyapunovSpectrum(file.network, options);
+    if (opts.json) {
+      console.log(JSON.stringify(spectrumJson(result, { n: file.network.n, nle: result.exponents.length })));
+    } else {
+      console.log(`Lyapunov spectrum of ${file.source} (n=${file.network.n})\n`);
+      console.log(spectrumTable(result));
+    }
+  });
