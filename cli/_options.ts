@@ -130,7 +130,7 @@ export function resolveSpectrumOptions(
     precision?: "f64" | "f32";
   },
 ): LyapunovSpectrumOptions {
-  const fromFile = (file.options ?? {}) as LyapunovSpectrumOptions;
+  const fromFile: LyapunovSpectrumOptions = file.options ?? {};
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   return { ...fromFile, ...given, h0: file.h0, q0: file.q0 };
 }

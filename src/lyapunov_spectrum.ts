@@ -32,7 +32,7 @@ export interface LyapunovSpectrumOptions {
   tframe?: number;
   /** Observation time over which exponents are averaged. @default {200} */
   tsim?: number;
-  /** Initial state (length n). @default {normal(0, 1) from stream `h0` of seed} */
+  /** Initial state (length n). @default {randomState(n, seed)} */
   h0?: ArrayLike<number>;
   /** Start frame, n×k row-major (orthonormalised first). @default {randomFrame(n, nle, seed)} */
   q0?: ArrayLike<number>;
@@ -98,6 +98,8 @@ export interface WorkspaceFactory {
 
 const AUTO_LIMIT: Readonly<Record<Precision, number>> = { f64: 1e8, f32: 1e3 };
 const AUTO_MAX_STEPS = 1000;
+/** A start-frame column whose QR diagonal is below this fraction of its norm is dependent. */
+const RANK_TOLERANCE: Readonly<Record<Precision, number>> = { f64: 1e-10, f32: 1e-5 };
 
 function fail(what: string): never {
   throw new RangeError(`Cannot compute the spectrum: ${what}`);
@@ -170,7 +172,7 @@ export function lyapunovSpectrum(
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
     fail(`seed must be an integer in [0, 2^32), got ${o.seed}`);
   }
-  const h0 = options.h0 ?? new Rng(o.seed, STREAMS.h0).fillNormal(new Float64Array(n));
+  const h0 = options.h0 ?? randomState(n, o.seed);
   checkVector("h0", h0, n, "n");
   const q0 = options.q0 ?? randomFrame(n, k, o.seed);
   checkVector("q0", q0, n * k, "n*nle");
@@ -190,7 +192,14 @@ export function lyapunovSpectrum(
     ws.setState(h0);
     ws.setFrame(q0);
     const q0logs = ws.orthonormalize();
-    if (q0logs.some((x) => !Number.isFinite(x))) fail("q0 is rank deficient (its columns are not independent)");
+    const tiny = Math.log(RANK_TOLERANCE[o.precision]);
+    for (let j = 0; j < k; j++) {
+      let norm2 = 0;
+      for (let i = 0; i < n; i++) norm2 += q0[i * k + j] ** 2;
+      if (!(q0logs[j] - 0.5 * Math.log(norm2) > tiny)) {
+        fail(`q0 is rank deficient: column ${j} depends on the columns before it`);
+      }
+    }
 
     let done = 0;
     let nextReport = 0;
@@ -290,6 +299,11 @@ export function lyapunovSpectrum(
   } finally {
     ws.free();
   }
+}
+
+/** The default initial state: n standard normals from stream `h0` of `seed`. */
+export function randomState(n: number, seed: number): Float64Array {
+  return new Rng(seed, STREAMS.h0).fillNormal(new Float64Array(n));
 }
 
 /**

@@ -24,6 +24,7 @@ export {
   lyapunovSpectrum,
   type LyapunovSpectrumOptions,
   randomFrame,
+  randomState,
   type Progress,
   SPECTRUM_DEFAULTS,
   type SpectrumHistory,
@@ -44,6 +45,7 @@ export { writeFileAtomic } from "./atomic_write.ts";
 export {
   type NetworkFile,
   type NetworkFileExtras,
+  type NetworkFileOptions,
   networkFileJson,
   parseNetworkFile,
   readNetwork,

@@ -9,7 +9,14 @@
 
 import { parseActivation } from "./activation.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import type { LyapunovSpectrumOptions } from "./lyapunov_spectrum.ts";
 import { type Network, parameterCount, validateNetwork } from "./network.ts";
+
+/** The spectrum options a network file may set. */
+export type NetworkFileOptions = Pick<
+  LyapunovSpectrumOptions,
+  "nle" | "dt" | "tons" | "ttr" | "tframe" | "tsim" | "seed"
+>;
 
 /** Spectrum inputs a network file may carry besides the network. */
 export interface NetworkFileExtras {
@@ -18,7 +25,7 @@ export interface NetworkFileExtras {
   /** Start frame, n×nle row-major. */
   q0?: Float64Array;
   /** Options of the spectrum (dt, tons, ttr, tframe, tsim, nle, seed). */
-  options?: Record<string, number | string>;
+  options?: NetworkFileOptions;
 }
 
 /** A network and the extras of its file. */
@@ -26,7 +33,7 @@ export interface NetworkFile extends NetworkFileExtras {
   network: Network;
 }
 
-const OPTION_NAMES = ["dt", "tons", "ttr", "tframe", "tsim", "nle", "seed"];
+const OPTION_NAMES: readonly string[] = ["dt", "tons", "ttr", "tframe", "tsim", "nle", "seed"];
 
 function numbers(where: string, name: string, value: unknown, integer = false): number[] {
   if (!Array.isArray(value)) throw new SyntaxError(`${where}: "${name}" must be an array of numbers`);
@@ -110,7 +117,7 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
   const out: NetworkFile = { network };
   if (d.h0 !== undefined) out.h0 = Float64Array.from(numbers(where, "h0", d.h0));
   if (d.q0 !== undefined) out.q0 = Float64Array.from(numbers(where, "q0", d.q0));
-  const options: Record<string, number | string> = {};
+  const options: Record<string, number | "auto"> = {};
   const given = { ...(typeof d.options === "object" && d.options !== null ? d.options : {}) } as Record<
     string,
     unknown
@@ -121,9 +128,9 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
     if (typeof value !== "number" && !(key === "tons" && value === "auto")) {
       throw new SyntaxError(`${where}: options.${key} must be a number, got ${JSON.stringify(value)}`);
     }
-    options[key] = value as number | string;
+    options[key] = value as number | "auto";
   }
-  if (Object.keys(options).length > 0) out.options = options;
+  if (Object.keys(options).length > 0) out.options = options as NetworkFileOptions;
   return out;
 }
 
@@ -133,7 +140,7 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * const file = await readNetwork("../shared/reference/spectra/fixed_point_n12.json");
+ * const file = await readNetwork("tests/fixtures/reference/fixed_point_n12.json");
  * equal(file.network.n, 12);
  * ```
  */
