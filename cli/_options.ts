@@ -90,7 +90,10 @@ export function networkOptions<T extends Command<[], Record<string, unknown>>>(c
     .option("--g <g>", "random network: coupling, W ~ N(0, g²/n)", number, RANDOM_NETWORK_DEFAULTS.g)
     .option("--seed <seed>", "seed of the random network and of h0, q0 when not given (default: 0)", seed)
     .addOption(
-      new Option("--activation <name>", `activation of a random network (${Object.keys(ACTIVATION_ALIASES).join(", ")})`)
+      new Option(
+        "--activation <name>",
+        `activation of a random network (${Object.keys(ACTIVATION_ALIASES).join(", ")})`,
+      )
         .default("tanh")
         .argParser(activation),
     );
@@ -108,7 +111,9 @@ export function spectrumOptions<T extends Command<[], Record<string, unknown>>>(
     .option("--tsim <t>", `observation time (default: ${d.tsim})`, number)
     .option("--blocks <b>", `blocks for standard errors (default: ${d.blocks})`, positiveInt)
     .addOption(
-      new Option("--precision <p>", `kernel precision (default: ${d.precision})`).choices(["f64", "f32"] as const),
+      new Option("--precision <p>", `kernel precision (default: ${d.precision})`).choices(
+        ["f64", "f32"] as const,
+      ),
     );
 }
 

@@ -27,7 +27,9 @@ export const demoCommand = new Command("demo")
   .action(async (opts) => {
     const core = await loadCore();
     const net = randomNetwork({ n: DEMO.n, g: DEMO.g, seed: opts.seed });
-    console.log(`Lyapunov spectrum of a random tanh network, n=${DEMO.n}, g=${DEMO.g}, ${DEMO.nle} exponents\n`);
+    console.log(
+      `Lyapunov spectrum of a random tanh network, n=${DEMO.n}, g=${DEMO.g}, ${DEMO.nle} exponents\n`,
+    );
     const spectrum = core.lyapunovSpectrum(net, { nle: DEMO.nle, tsim: DEMO.tsim, seed: opts.seed });
     console.log(spectrumTable(spectrum));
 

@@ -20,7 +20,9 @@ export function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") });
   for (const sub of [spectrumCommand, demoCommand]) {
-    cmd.addCommand(sub.exitOverride().configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") }));
+    cmd.addCommand(
+      sub.exitOverride().configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") }),
+    );
   }
   return cmd;
 }

@@ -9,7 +9,10 @@ import { loadCore, type SpectrumResult } from "../src/mod.ts";
 import { networkOptions, resolveNetwork, resolveSpectrumOptions, spectrumOptions } from "./_options.ts";
 
 /** The JSON form of a spectrum result (typed arrays as plain arrays). */
-export function spectrumJson(result: SpectrumResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function spectrumJson(
+  result: SpectrumResult,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     ...extra,
     exponents: Array.from(result.exponents),
@@ -50,7 +53,9 @@ export function spectrumTable(result: SpectrumResult): string {
 
 /** The `spectrum` command. */
 export const spectrumCommand = spectrumOptions(
-  networkOptions(new Command("spectrum").description("Lyapunov spectrum of one network (a file or a random one)")),
+  networkOptions(
+    new Command("spectrum").description("Lyapunov spectrum of one network (a file or a random one)"),
+  ),
 )
   .option("--json", "print one JSON object instead of a table")
   .action(async (opts) => {

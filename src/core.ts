@@ -41,7 +41,8 @@ export class Core {
 
 async function readSource(source: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (source.protocol === "file:" && "Deno" in globalThis) {
-    return await (globalThis as unknown as { Deno: { readFile(p: URL): Promise<Uint8Array<ArrayBuffer>> } }).Deno
+    return await (globalThis as unknown as { Deno: { readFile(p: URL): Promise<Uint8Array<ArrayBuffer>> } })
+      .Deno
       .readFile(source);
   }
   const response = await fetch(source);

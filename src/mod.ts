@@ -10,9 +10,9 @@
  * import { ok } from "node:assert/strict";
  * import { loadCore, randomNetwork } from "./mod.ts";
  * const core = await loadCore();
- * const net = randomNetwork({ n: 100, g: 2, seed: 1 });
+ * const net = randomNetwork({ n: 100, g: 3, seed: 1 });
  * const { exponents } = core.lyapunovSpectrum(net, { nle: 5, tsim: 100 });
- * ok(exponents[0] > 0); // g = 2 is chaotic
+ * ok(exponents[0] > 0); // g = 3 is chaotic
  * ```
  *
  * @module
@@ -23,9 +23,9 @@ export { Core, CORE_URL, type CoreSource, loadCore } from "./core.ts";
 export {
   lyapunovSpectrum,
   type LyapunovSpectrumOptions,
+  type Progress,
   randomFrame,
   randomState,
-  type Progress,
   SPECTRUM_DEFAULTS,
   type SpectrumHistory,
   type SpectrumResult,
@@ -39,14 +39,14 @@ export {
   validateNetwork,
 } from "./network.ts";
 export { Rng, STREAMS } from "./random.ts";
-export { entropyRate, kaplanYorke, type KaplanYorke } from "./spectrum_stats.ts";
+export { entropyRate, type KaplanYorke, kaplanYorke } from "./spectrum_stats.ts";
 export { type CoreExports, type Precision, Workspace } from "./workspace.ts";
 export { writeFileAtomic } from "./atomic_write.ts";
 export {
   type NetworkFile,
   type NetworkFileExtras,
-  type NetworkFileOptions,
   networkFileJson,
+  type NetworkFileOptions,
   parseNetworkFile,
   readNetwork,
   writeNetwork,

@@ -40,7 +40,9 @@ function numbers(where: string, name: string, value: unknown, integer = false): 
   value.forEach((x, i) => {
     if (typeof x !== "number" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
       throw new SyntaxError(
-        `${where}: ${name}[${i}] must be a finite ${integer ? "integer" : "number"}, got ${JSON.stringify(x)}`,
+        `${where}: ${name}[${i}] must be a finite ${integer ? "integer" : "number"}, got ${
+          typeof x === "number" ? x : JSON.stringify(x)
+        }`,
       );
     }
   });
@@ -80,7 +82,9 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
       throw new SyntaxError(`${where}: "weights" must have n*n = ${n * n} entries, got ${weights.length}`);
     }
   } else if (d.edges !== undefined) {
-    if (!Array.isArray(d.edges)) throw new SyntaxError(`${where}: "edges" must be an array of [pre, post, w]`);
+    if (!Array.isArray(d.edges)) {
+      throw new SyntaxError(`${where}: "edges" must be an array of [pre, post, w]`);
+    }
     weights = new Float64Array(n * n);
     d.edges.forEach((e, i) => {
       const [pre, post, w] = Array.isArray(e) && e.length === 3 ? e : [NaN, NaN, NaN];
@@ -100,12 +104,23 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
     throw new SyntaxError(`${where}: needs "weights" (n*n) or "edges" ([[pre, post, w], ...])`);
   }
   const types = d.types === undefined ? undefined : Int32Array.from(numbers(where, "types", d.types, true));
-  const partial: Network = { n, weights, activation, types, gains: new Float64Array(), shifts: new Float64Array() };
+  const partial: Network = {
+    n,
+    weights,
+    activation,
+    types,
+    gains: new Float64Array(),
+    shifts: new Float64Array(),
+  };
   const count = types === undefined ? n : parameterCount(partial);
   const network: Network = {
     ...partial,
-    gains: d.gains === undefined ? new Float64Array(count).fill(1) : Float64Array.from(numbers(where, "gains", d.gains)),
-    shifts: d.shifts === undefined ? new Float64Array(count) : Float64Array.from(numbers(where, "shifts", d.shifts)),
+    gains: d.gains === undefined
+      ? new Float64Array(count).fill(1)
+      : Float64Array.from(numbers(where, "gains", d.gains)),
+    shifts: d.shifts === undefined
+      ? new Float64Array(count)
+      : Float64Array.from(numbers(where, "shifts", d.shifts)),
   };
   if (Array.isArray(d.typeNames)) network.typeNames = d.typeNames.map(String);
   if (Array.isArray(d.ids)) network.ids = d.ids as (number | string)[];
@@ -163,7 +178,11 @@ export async function readNetwork(path: string): Promise<NetworkFile> {
 
 /** The JSON object of a network file (dense weights). */
 export function networkFileJson(net: Network, extras: NetworkFileExtras = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = { n: net.n, activation: net.activation, weights: Array.from(net.weights) };
+  const out: Record<string, unknown> = {
+    n: net.n,
+    activation: net.activation,
+    weights: Array.from(net.weights),
+  };
   if (net.types) out.types = Array.from(net.types);
   if (net.typeNames) out.typeNames = net.typeNames;
   if (net.ids) out.ids = net.ids;
@@ -185,6 +204,10 @@ export function networkFileJson(net: Network, extras: NetworkFileExtras = {}): R
  * await writeNetwork(`${dir}/net.json`, randomNetwork({ n: 4, seed: 1 }));
  * ```
  */
-export async function writeNetwork(path: string, net: Network, extras: NetworkFileExtras = {}): Promise<void> {
+export async function writeNetwork(
+  path: string,
+  net: Network,
+  extras: NetworkFileExtras = {},
+): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(networkFileJson(net, extras)) + "\n");
 }

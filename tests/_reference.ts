@@ -9,7 +9,10 @@ import type { Network } from "../src/network.ts";
 import { neuronParameters } from "../src/network.ts";
 
 /** φ and φ' of every neuron, from Math.tanh and Math.cosh (the textbook formulas). */
-export function activationTwin(net: Network, h: ArrayLike<number>): { phi: Float64Array; dphi: Float64Array } {
+export function activationTwin(
+  net: Network,
+  h: ArrayLike<number>,
+): { phi: Float64Array; dphi: Float64Array } {
   const { gains, shifts } = neuronParameters(net);
   const phi = new Float64Array(net.n);
   const dphi = new Float64Array(net.n);
@@ -85,7 +88,16 @@ export function gramSchmidtTwin(Q: Float64Array, n: number, k: number): Float64A
 /** The whole QR-method spectrum by the twins (same phases and step counts as the core). */
 export function spectrumTwin(
   net: Network,
-  o: { nle: number; dt: number; tons: number; ttr: number; tframe: number; tsim: number; h0: ArrayLike<number>; q0: ArrayLike<number> },
+  o: {
+    nle: number;
+    dt: number;
+    tons: number;
+    ttr: number;
+    tframe: number;
+    tsim: number;
+    h0: ArrayLike<number>;
+    q0: ArrayLike<number>;
+  },
 ): Float64Array {
   const { n } = net;
   const k = o.nle;
@@ -102,7 +114,7 @@ export function spectrumTwin(
     Q = matmul(jacobianTwin(net, dphi, o.dt), Q, n, k);
     if (s % m === 0) {
       const logs = gramSchmidtTwin(Q, n, k);
-      if (s > frame) for (let j = 0; j < k; j++) sums[j] += logs[j];
+      if (s > frame) { for (let j = 0; j < k; j++) sums[j] += logs[j]; }
     }
   }
   return sums.map((x) => x / (observed * o.dt));

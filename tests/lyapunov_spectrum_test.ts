@@ -105,7 +105,10 @@ Deno.test("lyapunovSpectrum() with tons auto chooses longer intervals and report
     ok(res.qrInterval.min >= 1);
     const fixed = core.lyapunovSpectrum(net, { nle: 60, tons: 0.1, tsim: 100, precision });
     const tol = precision === "f64" ? 1e-9 : 2e-3;
-    ok(maxAbsDiff(res.exponents, fixed.exponents) < tol, `${precision}: ${maxAbsDiff(res.exponents, fixed.exponents)}`);
+    ok(
+      maxAbsDiff(res.exponents, fixed.exponents) < tol,
+      `${precision}: ${maxAbsDiff(res.exponents, fixed.exponents)}`,
+    );
   }
 });
 
@@ -120,7 +123,16 @@ Deno.test("lyapunovSpectrum() agrees with the plain TypeScript twin on a short c
     const net: Network = randomNetwork({ n: 13, g: 3, seed: 8, activation });
     net.gains.forEach((_, i) => (net.gains[i] = 0.5 + (i % 4) * 0.5));
     net.shifts.forEach((_, i) => (net.shifts[i] = -0.3 + (i % 3) * 0.3));
-    const o = { nle: 5, dt: 0.1, tons: 0.3, ttr: 2, tframe: 1, tsim: 5, h0: randomState(13, 1), q0: randomFrame(13, 5, 2) };
+    const o = {
+      nle: 5,
+      dt: 0.1,
+      tons: 0.3,
+      ttr: 2,
+      tframe: 1,
+      tsim: 5,
+      h0: randomState(13, 1),
+      q0: randomFrame(13, 5, 2),
+    };
     const got = core.lyapunovSpectrum(net, o).exponents;
     const want = spectrumTwin(net, o);
     ok(maxAbsDiff(got, want) < 1e-10, `${activation}: ${got} vs ${want}`);
