@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   ACTIVATION_ALIASES,
   type LyapunovSpectrumOptions,
@@ -82,8 +82,30 @@ export function boolean(value: string): boolean {
   throw new InvalidArgumentError("Expected true or false.");
 }
 
+/** Values of the options of {@linkcode networkOptions}. */
+export interface NetworkFlags {
+  network?: string;
+  n: number;
+  g: number;
+  seed?: number;
+  activation: string;
+}
+
+/** Values of the options of {@linkcode spectrumOptions} (unset ones are undefined). */
+export interface SpectrumFlags {
+  nle?: number;
+  dt?: number;
+  tons?: number | "auto";
+  ttr?: number;
+  tframe?: number;
+  tsim?: number;
+  blocks?: number;
+  seed?: number;
+  precision?: "f64" | "f32";
+}
+
 /** Adds the options that choose a network: a file, or a random one. */
-export function networkOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
+export function networkOptions(cmd: Command): Command {
   return cmd
     .option("--network <file>", "network file (JSON, DESIGN §9); else a random network")
     .option("--n <n>", "random network: neurons", positiveInt, 100)
@@ -100,7 +122,7 @@ export function networkOptions<T extends Command<[], Record<string, unknown>>>(c
 }
 
 /** Adds the options of the spectrum; unset ones come from the network file, then the library. */
-export function spectrumOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
+export function spectrumOptions(cmd: Command): Command {
   const d = SPECTRUM_DEFAULTS;
   return cmd
     .option("--nle <k>", "number of exponents (default: n)", positiveInt)
@@ -118,9 +140,7 @@ export function spectrumOptions<T extends Command<[], Record<string, unknown>>>(
 }
 
 /** The network and spectrum inputs named by the options of {@linkcode networkOptions}. */
-export async function resolveNetwork(
-  opts: { network?: string; n: number; g: number; seed?: number; activation: string },
-): Promise<NetworkFile & { source: string }> {
+export async function resolveNetwork(opts: NetworkFlags): Promise<NetworkFile & { source: string }> {
   if (opts.network !== undefined) return { ...(await readNetwork(opts.network)), source: opts.network };
   const seed = opts.seed ?? RANDOM_NETWORK_DEFAULTS.seed;
   const network: Network = randomNetwork({ n: opts.n, g: opts.g, seed, activation: opts.activation });
@@ -130,10 +150,7 @@ export async function resolveNetwork(
 /** Spectrum options: the file's options overridden by the flags given. */
 export function resolveSpectrumOptions(
   file: NetworkFile,
-  flags: Partial<Record<"nle" | "dt" | "ttr" | "tframe" | "tsim" | "blocks" | "seed", number>> & {
-    tons?: number | "auto";
-    precision?: "f64" | "f32";
-  },
+  flags: SpectrumFlags,
 ): LyapunovSpectrumOptions {
   const fromFile: LyapunovSpectrumOptions = file.options ?? {};
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));

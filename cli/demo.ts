@@ -6,8 +6,9 @@
  * @module
  */
 
-import { Command } from "@commander-js/extra-typings";
+import { Command } from "commander";
 import { loadCore, randomNetwork, writeFileAtomic } from "../src/mod.ts";
+import { seed } from "./_options.ts";
 import { spectrumJson, spectrumTable } from "./spectrum.ts";
 
 /** Built-in settings of the demo. */
@@ -23,8 +24,8 @@ export const DEMO = Object.freeze({
 export const demoCommand = new Command("demo")
   .description("spectrum of a random network and a small g sweep, on built-in defaults")
   .option("--out <dir>", "output root", "data")
-  .option("--seed <seed>", "seed of the networks", (v) => Number(v), 1)
-  .action(async (opts) => {
+  .option("--seed <seed>", "seed of the networks", seed, 1)
+  .action(async (opts: { out: string; seed: number }) => {
     const core = await loadCore();
     const net = randomNetwork({ n: DEMO.n, g: DEMO.g, seed: opts.seed });
     console.log(

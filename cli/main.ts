@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Command, CommanderError } from "@commander-js/extra-typings";
+import { Command, CommanderError } from "commander";
 import { normalizeArgs } from "./_options.ts";
 import { demoCommand } from "./demo.ts";
 import { spectrumCommand } from "./spectrum.ts";

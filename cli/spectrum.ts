@@ -4,9 +4,16 @@
  * @module
  */
 
-import { Command } from "@commander-js/extra-typings";
+import { Command } from "commander";
 import { loadCore, type SpectrumResult } from "../src/mod.ts";
-import { networkOptions, resolveNetwork, resolveSpectrumOptions, spectrumOptions } from "./_options.ts";
+import {
+  type NetworkFlags,
+  networkOptions,
+  resolveNetwork,
+  resolveSpectrumOptions,
+  type SpectrumFlags,
+  spectrumOptions,
+} from "./_options.ts";
 
 /** The JSON form of a spectrum result (typed arrays as plain arrays). */
 export function spectrumJson(
@@ -58,7 +65,7 @@ export const spectrumCommand = spectrumOptions(
   ),
 )
   .option("--json", "print one JSON object instead of a table")
-  .action(async (opts) => {
+  .action(async (opts: NetworkFlags & SpectrumFlags & { json?: boolean }) => {
     const file = await resolveNetwork(opts);
     const options = resolveSpectrumOptions(file, opts);
     const core = await loadCore();
