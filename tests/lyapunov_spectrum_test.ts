@@ -175,3 +175,21 @@ Deno.test("lyapunovSpectrum() rejects bad options with a message naming the valu
   bad.weights[4] = Infinity;
   throws(() => core.lyapunovSpectrum(bad), /weight \[post=1, pre=1\] is not finite/);
 });
+
+Deno.test("lyapunovSpectrum() reports progress in increasing steps up to the total", () => {
+  const seen: number[] = [];
+  let total = 0;
+  const res = core.lyapunovSpectrum(randomNetwork({ n: 20 }), {
+    nle: 2,
+    tsim: 30,
+    onProgress: (p) => {
+      seen.push(p.done);
+      total = p.total;
+    },
+  });
+  equal(total, res.steps.transient + res.steps.frame + res.steps.observed);
+  equal(seen[0], 0);
+  equal(seen[seen.length - 1], total);
+  ok(seen.every((d, i) => i === 0 || d > seen[i - 1]));
+  ok(seen.length >= 50 && seen.length <= 102, `${seen.length} reports`);
+});
