@@ -38,7 +38,7 @@ export {
   type RandomNetworkOptions,
   validateNetwork,
 } from "./network.ts";
-export { Rng, STREAMS } from "./random.ts";
+export { deriveSeed, Rng, STREAMS } from "./random.ts";
 export { entropyRate, type KaplanYorke, kaplanYorke } from "./spectrum_stats.ts";
 export { type CoreExports, type Precision, Workspace } from "./workspace.ts";
 export { writeFileAtomic } from "./atomic_write.ts";
@@ -51,3 +51,14 @@ export {
   readNetwork,
   writeNetwork,
 } from "./network_file.ts";
+export { type Job, runJob, type SpectrumJob } from "./jobs.ts";
+export { defaultWorkers, WorkerPool } from "./pool.ts";
+export {
+  linspace,
+  quantile,
+  summarize,
+  sweepNetwork,
+  type SweepNetworkRecipe,
+  type SweepParameter,
+  type TransitionSummary,
+} from "./transition.ts";

@@ -126,5 +126,21 @@ export class Rng {
   }
 }
 
+/**
+ * The seed of item `index` of a run with seed `runSeed` (a network of a sweep, a sample):
+ * a hash of both, so that results never depend on which worker computed what, or when.
+ *
+ * @example
+ * ```ts
+ * import { notEqual } from "node:assert/strict";
+ * notEqual(deriveSeed(1, 0), deriveSeed(1, 1));
+ * ```
+ */
+export function deriveSeed(runSeed: number, index: number): number {
+  let [state, out] = splitmix32(runSeed | 0);
+  [state, out] = splitmix32((state ^ Math.imul(index | 0, 0x9e3779b1) ^ out) | 0);
+  return splitmix32(state ^ out)[1];
+}
+
 /** Named streams of a run seed, so that each random quantity has its own stream. */
 export const STREAMS = Object.freeze({ weights: 1, h0: 2, q0: 3, gains: 4, shifts: 5, sample: 1000 });
