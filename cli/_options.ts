@@ -156,3 +156,25 @@ export function resolveSpectrumOptions(
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   return { ...fromFile, ...given, h0: file.h0, q0: file.q0 };
 }
+
+/** Parses a number ≥ 0. */
+export function nonNegative(value: string): number {
+  const x = number(value);
+  if (x < 0) throw new InvalidArgumentError("Must be >= 0.");
+  return x;
+}
+
+/** Adds `--out`, `--workers` and `--json`, shared by the workflows. */
+export function runOptions(cmd: Command): Command {
+  return cmd
+    .option("--out <dir>", "output root: runs go to <out>/logs/<workflow>/<run>/", "data")
+    .option("--workers <k>", "worker threads (default: all cores)", positiveInt)
+    .option("--json", "print the run's summary as one JSON object on stdout");
+}
+
+/** Values of the options of {@linkcode runOptions}. */
+export interface RunFlags {
+  out: string;
+  workers?: number;
+  json?: boolean;
+}

@@ -8,8 +8,11 @@
 
 import { Command, CommanderError } from "commander";
 import { normalizeArgs } from "./_options.ts";
+import { inSandbox, runSandboxed, type SandboxSpec } from "./_sandbox.ts";
 import { demoCommand } from "./demo.ts";
+import { convergenceCommand } from "./lyapu_convergence.ts";
 import { spectrumCommand } from "./spectrum.ts";
+import { transitionCommand } from "./transition_2_chaos.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 /** The program with all its commands. */
@@ -19,7 +22,7 @@ export function program(): Command {
     .version(denoJson.version)
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") });
-  for (const sub of [spectrumCommand, demoCommand]) {
+  for (const sub of [spectrumCommand, convergenceCommand, transitionCommand, demoCommand]) {
     cmd.addCommand(
       sub.exitOverride().configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") }),
     );
@@ -27,10 +30,38 @@ export function program(): Command {
   return cmd;
 }
 
+/** Commands that run sandboxed, with the options naming their output root and input files. */
+const SANDBOXED: Readonly<Record<string, { out?: string; inputs: string[] }>> = {
+  spectrum: { inputs: ["--network"] },
+  demo: { out: "data", inputs: [] },
+  lyapu_convergence: { out: "data", inputs: [] },
+  transition_2_chaos: { out: "data", inputs: [] },
+};
+
+function optionValue(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name) return args[i + 1];
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/** The sandbox of a command line, or undefined when it needs none (help, version). */
+export function sandboxOf(args: string[]): SandboxSpec | undefined {
+  const rule = SANDBOXED[args[0]];
+  if (rule === undefined || args.includes("--help") || args.includes("-h")) return undefined;
+  const read = rule.inputs.map((o) => optionValue(args, o)).filter((v): v is string => v !== undefined);
+  const out = rule.out === undefined ? undefined : optionValue(args, "--out") ?? rule.out;
+  return { read, write: out === undefined ? [] : [out] };
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  args = normalizeArgs(args);
+  const sandbox = inSandbox() ? undefined : sandboxOf(args);
+  if (sandbox) return await runSandboxed(args, sandbox);
   try {
-    await program().parseAsync(normalizeArgs(args), { from: "user" });
+    await program().parseAsync(args, { from: "user" });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

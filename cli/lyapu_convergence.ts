@@ -1,0 +1,135 @@
+/**
+ * `flybrain lyapu_convergence`: how fast the exponent estimates converge. One random network,
+ * `n_samples` initial conditions (state and frame from the sample's seed), the running estimate
+ * of every exponent over time.
+ *
+ * Writes `convergence.csv` (sample,time,i,lambda), `spectrum.csv` (sample,i,lambda,stderr),
+ * `convergence.json` (for plots) and `manifest.json`.
+ *
+ * @module
+ */
+
+import { Command } from "commander";
+import { defaultWorkers, deriveSeed, type Job, randomNetwork, SPECTRUM_DEFAULTS } from "../src/mod.ts";
+import {
+  activation,
+  nonNegative,
+  number,
+  positiveInt,
+  type RunFlags,
+  runOptions,
+  seed,
+  tons,
+} from "./_options.ts";
+import { runWorkflow } from "./_workflow.ts";
+
+/** Defaults of the workflow (the original's). */
+export const CONVERGENCE_DEFAULTS = Object.freeze({
+  g: 1.5,
+  n_samples: 5,
+  n: 100,
+  nle: 20,
+  tsim: 700,
+  dt: SPECTRUM_DEFAULTS.dt,
+  ttr: SPECTRUM_DEFAULTS.ttr,
+  tframe: SPECTRUM_DEFAULTS.tframe,
+  seed: 0,
+  points: 500,
+});
+
+interface Flags extends RunFlags {
+  tons: number | "auto";
+  activation: string;
+  g: number;
+  n_samples: number;
+  n: number;
+  nle: number;
+  tsim: number;
+  dt: number;
+  ttr: number;
+  tframe: number;
+  seed: number;
+  points: number;
+}
+
+const d = CONVERGENCE_DEFAULTS;
+
+/** The `lyapu_convergence` command. */
+export const convergenceCommand = runOptions(
+  new Command("lyapu_convergence")
+    .description("running exponent estimates over time for several initial conditions of one random network")
+    .requiredOption("--tons <t>", "time between QRs (or auto)", tons)
+    .requiredOption(
+      "--activation <name>",
+      "tanh | tanh_pos | tanh_stretched (tanh_streched accepted)",
+      activation,
+    )
+    .option("--g <g>", "coupling, W ~ N(0, g²/n)", nonNegative, d.g)
+    .option("--n_samples <k>", "initial conditions", positiveInt, d.n_samples)
+    .option("--n <n>", "neurons", positiveInt, d.n)
+    .option("--nle <k>", "exponents", positiveInt, d.nle)
+    .option("--tsim <t>", "observation time", number, d.tsim)
+    .option("--dt <dt>", "time step", number, d.dt)
+    .option("--ttr <t>", "state transient", nonNegative, d.ttr)
+    .option("--tframe <t>", "frame transient", nonNegative, d.tframe)
+    .option("--seed <seed>", "run seed (network and samples)", seed, d.seed)
+    .option("--points <k>", "points of each running estimate", positiveInt, d.points),
+).action(async (opts: Flags) => {
+  if (opts.nle > opts.n) throw new RangeError(`nle must be at most n, got nle=${opts.nle}, n=${opts.n}`);
+  const workers = opts.workers ?? defaultWorkers();
+  const network = randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
+  const jobs: Job[] = Array.from({ length: opts.n_samples }, (_, sample) => ({
+    kind: "spectrum",
+    network,
+    options: {
+      nle: opts.nle,
+      dt: opts.dt,
+      tons: opts.tons,
+      ttr: opts.ttr,
+      tframe: opts.tframe,
+      tsim: opts.tsim,
+      seed: deriveSeed(opts.seed, sample),
+      history: opts.points,
+    },
+  }));
+  const runName =
+    `${network.activation}_N${opts.n}_NLE${opts.nle}_g${opts.g}_Tons${opts.tons}_Tsim${opts.tsim}_dt${opts.dt}`;
+  let summary: unknown;
+  const dir = await runWorkflow({
+    workflow: "lyapu_convergence",
+    runName,
+    root: opts.out,
+    command: ["lyapu_convergence", ...Deno.args.slice(1)],
+    options: { ...opts, activation: network.activation, workers },
+    seed: opts.seed,
+    workers,
+    jobs,
+    label: "samples",
+  }, async (out, results) => {
+    const rows: unknown[][] = [];
+    const finals: unknown[][] = [];
+    results.forEach((res, sample) => {
+      const h = res.history!;
+      h.time.forEach((t, p) => {
+        for (let i = 0; i < opts.nle; i++) rows.push([sample, t, i + 1, h.exponents[p * opts.nle + i]]);
+      });
+      res.exponents.forEach((l, i) => finals.push([sample, i + 1, l, res.stderr?.[i] ?? ""]));
+    });
+    await out.csv("convergence.csv", ["sample", "time", "i", "lambda"], rows);
+    await out.csv("spectrum.csv", ["sample", "i", "lambda", "stderr"], finals);
+    summary = {
+      nle: opts.nle,
+      samples: results.map((res, sample) => ({
+        sample,
+        seed: deriveSeed(opts.seed, sample),
+        time: Array.from(res.history!.time),
+        exponents: Array.from(res.history!.exponents),
+        final: Array.from(res.exponents),
+        stderr: res.stderr && Array.from(res.stderr),
+      })),
+    };
+    await out.json("convergence.json", summary);
+  });
+  if (opts.json) console.log(JSON.stringify({ run: dir, ...(summary as object) }));
+  console.error(`Results: ${dir} (convergence.csv, spectrum.csv, convergence.json, manifest.json)`);
+});

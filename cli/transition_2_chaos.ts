@@ -1,0 +1,204 @@
+/**
+ * `flybrain transition_2_chaos`: λ_max (or more of the spectrum) of `n_samples` networks at each
+ * of `m_g` values of g in [gmin, gmax], where the chosen parameters are drawn with spread g.
+ *
+ * Writes `lambda_max.csv` (g,sample,seed,lambda_max[,ky_dimension,entropy]), `summary.csv`
+ * (g, median, quartiles, fraction chaotic[, D/N, H/N]), `spectra.csv` (with nle > 1),
+ * `transition.json` (for plots) and `manifest.json`.
+ *
+ * @module
+ */
+
+import { Command, InvalidArgumentError } from "commander";
+import {
+  defaultWorkers,
+  deriveSeed,
+  type Job,
+  linspace,
+  parseActivation,
+  SPECTRUM_DEFAULTS,
+  summarize,
+  type SweepParameter,
+} from "../src/mod.ts";
+import {
+  activation,
+  boolean,
+  nonNegative,
+  number,
+  positiveInt,
+  type RunFlags,
+  runOptions,
+  seed,
+  tons,
+} from "./_options.ts";
+import { runWorkflow } from "./_workflow.ts";
+
+/** Defaults of the workflow (the original's). */
+export const TRANSITION_DEFAULTS = Object.freeze({
+  m_g: 7,
+  parameter: ["weights"] as SweepParameter[],
+  activation: "std",
+  n: 1000,
+  tsim: 200,
+  nle: 1,
+  dt: SPECTRUM_DEFAULTS.dt,
+  tons: SPECTRUM_DEFAULTS.tons,
+  seed: 0,
+});
+
+const PARAMETERS: readonly SweepParameter[] = ["weights", "gains", "shifts"];
+
+function collectParameter(value: string, previous: SweepParameter[] | undefined): SweepParameter[] {
+  if (!PARAMETERS.includes(value as SweepParameter)) {
+    throw new InvalidArgumentError(`Expected one of ${PARAMETERS.join(", ")}.`);
+  }
+  const list = previous === TRANSITION_DEFAULTS.parameter || previous === undefined ? [] : previous;
+  return list.includes(value as SweepParameter) ? list : [...list, value as SweepParameter];
+}
+
+interface Flags extends RunFlags {
+  gmin: number;
+  gmax: number;
+  m_g: number;
+  n_samples: number;
+  parameter: SweepParameter[];
+  activation: string;
+  save: boolean;
+  n: number;
+  tsim: number;
+  nle: number;
+  dt: number;
+  tons: number | "auto";
+  seed: number;
+}
+
+const d = TRANSITION_DEFAULTS;
+
+/** The `transition_2_chaos` command. */
+export const transitionCommand = runOptions(
+  new Command("transition_2_chaos")
+    .description("λ_max (or the spectrum) across g: the transition to chaos")
+    .requiredOption("--gmin <g>", "smallest g", nonNegative)
+    .requiredOption("--gmax <g>", "largest g", nonNegative)
+    .option("--m_g <m>", "values of g, evenly spaced", positiveInt, d.m_g)
+    .requiredOption("--n_samples <k>", "networks per g", positiveInt)
+    .option(
+      "--parameter <p>",
+      "drawn with spread g (repeatable): weights N(0, g²/n), gains N(1, g²/n), shifts N(1, g²/n)",
+      collectParameter,
+      d.parameter,
+    )
+    .option(
+      "--activation <name>",
+      "std | pos | strech (or tanh, tanh_pos, tanh_stretched)",
+      activation,
+      d.activation,
+    )
+    .option("--save <bool>", "write the run folder (false: print the summary only)", boolean, true)
+    .option("--n <n>", "neurons", positiveInt, d.n)
+    .option("--tsim <t>", "observation time", number, d.tsim)
+    .option("--nle <k>", "exponents per network", positiveInt, d.nle)
+    .option("--dt <dt>", "time step", number, d.dt)
+    .option("--tons <t>", "time between QRs (or auto)", tons, d.tons)
+    .option("--seed <seed>", "run seed", seed, d.seed),
+).action(async (opts: Flags) => {
+  if (opts.gmin > opts.gmax) {
+    throw new RangeError(`gmin must be at most gmax, got gmin=${opts.gmin}, gmax=${opts.gmax}`);
+  }
+  if (opts.nle > opts.n) throw new RangeError(`nle must be at most n, got nle=${opts.nle}, n=${opts.n}`);
+  const act = parseActivation(opts.activation);
+  const workers = opts.workers ?? defaultWorkers();
+  const gs = linspace(opts.gmin, opts.gmax, opts.m_g);
+  const fixedSeed = deriveSeed(opts.seed, 0xffffffff);
+  const index = (gi: number, sample: number) => gi * opts.n_samples + sample;
+  const jobs: Job[] = [];
+  gs.forEach((g, gi) => {
+    for (let sample = 0; sample < opts.n_samples; sample++) {
+      const s = deriveSeed(opts.seed, index(gi, sample));
+      jobs.push({
+        kind: "spectrum",
+        recipe: { n: opts.n, activation: act, g, parameters: opts.parameter, seed: s, fixedSeed },
+        options: { nle: opts.nle, dt: opts.dt, tons: opts.tons, tsim: opts.tsim, seed: s },
+      });
+    }
+  });
+  const runName =
+    `${act}_N${opts.n}_nSample${opts.n_samples}_tSim${opts.tsim}_dt${opts.dt}_tOns${opts.tons}_${
+      opts.parameter.join("_")
+    }`;
+  const full = opts.nle > 1;
+  let summary: unknown;
+  const dir = await runWorkflow({
+    workflow: "transition_2_chaos",
+    runName,
+    root: opts.out,
+    command: ["transition_2_chaos", ...Deno.args.slice(1)],
+    options: { ...opts, activation: act, workers },
+    seed: opts.seed,
+    workers,
+    jobs,
+    label: "networks",
+    persist: opts.save,
+  }, async (out, results) => {
+    const rows: unknown[][] = [];
+    const spectra: unknown[][] = [];
+    const perG = gs.map((g, gi) => {
+      const lambdaMax: number[] = [];
+      const dimension: number[] = [];
+      const entropy: number[] = [];
+      for (let sample = 0; sample < opts.n_samples; sample++) {
+        const res = results[index(gi, sample)];
+        const l = Math.max(...res.exponents);
+        lambdaMax.push(l);
+        dimension.push(res.kyDimension);
+        entropy.push(res.entropy);
+        const row: unknown[] = [g, sample, deriveSeed(opts.seed, index(gi, sample)), l];
+        if (full) row.push(res.kyDimension, res.entropy);
+        rows.push(row);
+        if (full) res.exponents.forEach((x, i) => spectra.push([g, sample, i + 1, x]));
+      }
+      return summarize(g, lambdaMax, full ? { n: opts.n, dimension, entropy } : undefined);
+    });
+    summary = perG;
+    await out.csv(
+      "lambda_max.csv",
+      ["g", "sample", "seed", "lambda_max", ...(full ? ["ky_dimension", "entropy"] : [])],
+      rows,
+    );
+    if (full) await out.csv("spectra.csv", ["g", "sample", "i", "lambda"], spectra);
+    await out.csv(
+      "summary.csv",
+      ["g", "samples", "median", "q1", "q3", "fraction_chaotic", ...(full ? ["D_over_N", "H_over_N"] : [])],
+      perG.map((s) => [
+        s.g,
+        s.samples,
+        s.median,
+        s.q1,
+        s.q3,
+        s.fractionChaotic,
+        ...(full ? [s.dimensionPerNeuron, s.entropyPerNeuron] : []),
+      ]),
+    );
+    await out.json("transition.json", {
+      gs,
+      nle: opts.nle,
+      lambdaMax: gs.map((_, gi) =>
+        rows.slice(gi * opts.n_samples, (gi + 1) * opts.n_samples).map((r) => r[3])
+      ),
+      summary: perG,
+      spectra: full ? results.map((r) => Array.from(r.exponents)) : undefined,
+    });
+  });
+  if (opts.json) console.log(JSON.stringify({ run: dir, summary }));
+  else {
+    console.log("      g    median        q1        q3   chaotic");
+    for (const s of summary as ReturnType<typeof summarize>[]) {
+      console.log(
+        `${s.g.toFixed(3).padStart(7)} ${s.median.toFixed(5).padStart(9)} ${s.q1.toFixed(5).padStart(9)} ${
+          s.q3.toFixed(5).padStart(9)
+        } ${(100 * s.fractionChaotic).toFixed(0).padStart(8)}%`,
+      );
+    }
+  }
+  console.error(dir ? `Results: ${dir}` : "Not saved (--save false)");
+});

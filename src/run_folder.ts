@@ -1,0 +1,58 @@
+/**
+ * Run folders: `<root>/logs/<workflow>/<run>/` with a manifest, never overwriting an earlier
+ * run, every file written atomically.
+ *
+ * @module
+ */
+
+import { writeFileAtomic } from "./atomic_write.ts";
+
+/** Status of a run as recorded in its manifest. */
+export type RunStatus = "running" | "complete" | "failed" | "interrupted";
+
+/** The manifest of a run (`manifest.json`). */
+export interface Manifest {
+  workflow: string;
+  run: string;
+  command: string[];
+  options: Record<string, unknown>;
+  seed: number;
+  tool: { name: string; version: string };
+  wasmSha256: string;
+  workers: number;
+  start: string;
+  end?: string;
+  status: RunStatus;
+  progress?: { done: number; total: number };
+  error?: string;
+  files: string[];
+}
+
+/**
+ * Creates `<root>/logs/<workflow>/<name>/`, or `<name>_2`, `<name>_3`, … when it exists
+ * (the creation itself is the check, so two runs never share a folder). Returns its path.
+ */
+export async function createRunFolder(root: string, workflow: string, name: string): Promise<string> {
+  const parent = `${root}/logs/${workflow}`;
+  await Deno.mkdir(parent, { recursive: true });
+  for (let i = 1;; i++) {
+    const dir = `${parent}/${i === 1 ? name : `${name}_${i}`}`;
+    try {
+      await Deno.mkdir(dir);
+      return dir;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+  }
+}
+
+/** Hex sha256 of some bytes. */
+export async function sha256(bytes: BufferSource): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Writes `manifest.json` in a run folder (atomically). */
+export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  await writeFileAtomic(`${dir}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
+}
