@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Core, loadCore } from "./core.ts";
+import { type Core, loadCore } from "./core.ts";
 import { runJob } from "./jobs.ts";
 import type { JobRequest } from "./pool.ts";
 

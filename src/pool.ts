@@ -38,7 +38,7 @@ export class WorkerPool {
    * pool.terminate();
    * ```
    */
-  constructor(module: WebAssembly.Module, size = defaultWorkers()) {
+  constructor(module: WebAssembly.Module, size: number = defaultWorkers()) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`Cannot start the worker pool: workers must be a positive integer, got ${size}`);
     }

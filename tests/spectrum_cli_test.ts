@@ -1,22 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import denoJson from "../deno.json" with { type: "json" };
 import { randomNetwork, writeNetwork } from "../src/mod.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-
-/** Runs `deno task flybrain <args>` exactly as the task does (same permissions). */
-async function flybrain(...args: string[]) {
-  const task = denoJson.tasks.flybrain.command.split(" ").slice(1);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [...task, ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { flybrain } from "./_cli.ts";
 
 Deno.test("flybrain spectrum --json prints the fields of the result for a random network", async () => {
   const r = await flybrain("spectrum", "--n", "40", "--g", "2", "--nle", "4", "--tsim", "20", "--json");

@@ -1,0 +1,41 @@
+/**
+ * Running the command line as users do: the `flybrain` task's command, in a subprocess.
+ *
+ * @module
+ */
+
+import denoJson from "../deno.json" with { type: "json" };
+
+/** The project's root folder. */
+export const ROOT = new URL("..", import.meta.url).pathname;
+
+/** What a command printed and returned. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The argv of `deno task flybrain <args>` (same permissions as the task). */
+export function flybrainArgs(...args: string[]): string[] {
+  return [...denoJson.tasks.flybrain.command.split(" ").slice(1), ...args];
+}
+
+/** Runs `deno task flybrain <args>` and waits for it. */
+export async function flybrain(...args: string[]): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: flybrainArgs(...args),
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Asserts-free check that a failed command printed exactly one line; returns that line. */
+export function oneLine(r: CliResult): string | undefined {
+  const lines = r.stderr.trimEnd().split("\n");
+  return lines.length === 1 ? lines[0] : undefined;
+}
