@@ -1,59 +1,89 @@
 /**
- * `flybrain demo`: the main job on built-in defaults. The spectrum of a random network and a
- * small sweep of g across the transition to chaos, printed as tables and saved under
- * `<out>/logs/demo/`.
+ * `flybrain demo`: the main job on built-in defaults. The spectrum of a random network, a
+ * small convergence run and a small sweep of g across the transition to chaos, printed as
+ * tables and saved under `<out>/logs/`.
  *
  * @module
  */
 
 import { Command } from "commander";
-import { loadCore, randomNetwork, writeFileAtomic } from "../src/mod.ts";
-import { seed } from "./_options.ts";
+import { defaultWorkers, loadCore, randomNetwork, SPECTRUM_DEFAULTS, writeFileAtomic } from "../src/mod.ts";
+import { positiveInt, seed } from "./_options.ts";
+import { runConvergence } from "./lyapu_convergence.ts";
 import { spectrumJson, spectrumTable } from "./spectrum.ts";
+import { runTransition, transitionTable } from "./transition_2_chaos.ts";
 
 /** Built-in settings of the demo. */
 export const DEMO = Object.freeze({
-  n: 200,
-  g: 2,
-  nle: 20,
-  tsim: 200,
-  sweep: { n: 100, gs: [0.5, 1, 1.5, 2, 2.5], tsim: 100 },
+  spectrum: { n: 200, g: 2, nle: 20, tsim: 200 },
+  convergence: { n: 100, g: 1.5, nle: 5, n_samples: 3, tsim: 200, tons: 0.2, activation: "tanh" },
+  transition: { n: 200, gmin: 0.5, gmax: 2.5, m_g: 5, n_samples: 3, tsim: 100, nle: 10 },
 });
 
 /** The `demo` command. */
 export const demoCommand = new Command("demo")
-  .description("spectrum of a random network and a small g sweep, on built-in defaults")
+  .description("spectrum of a random network, a convergence run and a small g sweep, on built-in defaults")
   .option("--out <dir>", "output root", "data")
   .option("--seed <seed>", "seed of the networks", seed, 1)
-  .action(async (opts: { out: string; seed: number }) => {
+  .option("--workers <k>", "worker threads (default: all cores)", positiveInt)
+  .action(async (opts: { out: string; seed: number; workers?: number }) => {
+    const workers = opts.workers ?? defaultWorkers();
+    const sp = DEMO.spectrum;
     const core = await loadCore();
-    const net = randomNetwork({ n: DEMO.n, g: DEMO.g, seed: opts.seed });
-    console.log(
-      `Lyapunov spectrum of a random tanh network, n=${DEMO.n}, g=${DEMO.g}, ${DEMO.nle} exponents\n`,
-    );
-    const spectrum = core.lyapunovSpectrum(net, { nle: DEMO.nle, tsim: DEMO.tsim, seed: opts.seed });
+    console.log(`1. Lyapunov spectrum of a random tanh network, n=${sp.n}, g=${sp.g}, ${sp.nle} exponents\n`);
+    const spectrum = core.lyapunovSpectrum(randomNetwork({ n: sp.n, g: sp.g, seed: opts.seed }), {
+      nle: sp.nle,
+      tsim: sp.tsim,
+      seed: opts.seed,
+    });
     console.log(spectrumTable(spectrum));
-
-    console.log(`\nTransition to chaos: lambda_max for n=${DEMO.sweep.n}, one network per g\n`);
-    console.log("      g    lambda_max   chaotic");
-    const rows = ["g,lambda_max"];
-    for (const g of DEMO.sweep.gs) {
-      const res = core.lyapunovSpectrum(randomNetwork({ n: DEMO.sweep.n, g, seed: opts.seed }), {
-        nle: 1,
-        tsim: DEMO.sweep.tsim,
-        seed: opts.seed,
-      });
-      const l = res.exponents[0];
-      rows.push(`${g},${l}`);
-      console.log(`${g.toFixed(2).padStart(7)}  ${l.toFixed(5).padStart(12)}   ${l > 0 ? "yes" : "no"}`);
-    }
-
-    const dir = `${opts.out}/logs/demo/n${DEMO.n}_g${DEMO.g}_seed${opts.seed}`;
+    const dir = `${opts.out}/logs/demo`;
     await Deno.mkdir(dir, { recursive: true });
+    const file = `${dir}/spectrum_n${sp.n}_g${sp.g}_nle${sp.nle}_seed${opts.seed}.json`;
     await writeFileAtomic(
-      `${dir}/spectrum.json`,
-      JSON.stringify(spectrumJson(spectrum, { n: DEMO.n, g: DEMO.g, seed: opts.seed }), null, 1) + "\n",
+      file,
+      JSON.stringify(spectrumJson(spectrum, { ...sp, seed: opts.seed }), null, 1) + "\n",
     );
-    await writeFileAtomic(`${dir}/sweep.csv`, rows.join("\n") + "\n");
-    console.log(`\nResults: ${dir}/spectrum.json and ${dir}/sweep.csv`);
+
+    const cv = DEMO.convergence;
+    console.log(
+      `\n2. Convergence of ${cv.nle} exponents from ${cv.n_samples} initial conditions (n=${cv.n})`,
+    );
+    const convergence = await runConvergence(
+      {
+        ...cv,
+        dt: SPECTRUM_DEFAULTS.dt,
+        ttr: SPECTRUM_DEFAULTS.ttr,
+        tframe: 10,
+        seed: opts.seed,
+        points: 200,
+        ...runFlags(opts, workers),
+      },
+      ["demo"],
+    );
+    const finals = (convergence.summary.samples as { final: number[] }[]).map((s) => s.final[0].toFixed(4));
+    console.log(`   lambda_1 per sample after t=${cv.tsim}: ${finals.join(", ")}`);
+
+    const tr = DEMO.transition;
+    console.log(`\n3. Transition to chaos: ${tr.n_samples} networks of n=${tr.n} at ${tr.m_g} values of g\n`);
+    const transition = await runTransition(
+      {
+        ...tr,
+        parameter: ["weights"],
+        activation: "tanh",
+        save: true,
+        dt: SPECTRUM_DEFAULTS.dt,
+        tons: SPECTRUM_DEFAULTS.tons,
+        seed: opts.seed,
+        ...runFlags(opts, workers),
+      },
+      ["demo"],
+    );
+    console.log(transitionTable(transition.summary));
+
+    console.log(`\nResults:\n  ${file}\n  ${convergence.dir}\n  ${transition.dir}`);
   });
+
+function runFlags(opts: { out: string }, workers: number) {
+  return { out: opts.out, workers, json: false };
+}

@@ -37,7 +37,8 @@ export const CONVERGENCE_DEFAULTS = Object.freeze({
   points: 500,
 });
 
-interface Flags extends RunFlags {
+/** Options of {@linkcode runConvergence} (the command's flags). */
+export interface ConvergenceFlags extends RunFlags {
   tons: number | "auto";
   activation: string;
   g: number;
@@ -74,7 +75,17 @@ export const convergenceCommand = runOptions(
     .option("--tframe <t>", "frame transient", nonNegative, d.tframe)
     .option("--seed <seed>", "run seed (network and samples)", seed, d.seed)
     .option("--points <k>", "points of each running estimate", positiveInt, d.points),
-).action(async (opts: Flags) => {
+).action(async (opts: ConvergenceFlags) => {
+  const { dir, summary } = await runConvergence(opts, ["lyapu_convergence", ...Deno.args.slice(1)]);
+  if (opts.json) console.log(JSON.stringify({ run: dir, ...summary }));
+  console.error(`Results: ${dir} (convergence.csv, spectrum.csv, convergence.json, manifest.json)`);
+});
+
+/** Runs the workflow; returns its run folder and the content of convergence.json. */
+export async function runConvergence(
+  opts: ConvergenceFlags,
+  command: string[],
+): Promise<{ dir: string; summary: Record<string, unknown> }> {
   if (opts.nle > opts.n) throw new RangeError(`nle must be at most n, got nle=${opts.nle}, n=${opts.n}`);
   const workers = opts.workers ?? defaultWorkers();
   const network = randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
@@ -94,12 +105,12 @@ export const convergenceCommand = runOptions(
   }));
   const runName =
     `${network.activation}_N${opts.n}_NLE${opts.nle}_g${opts.g}_Tons${opts.tons}_Tsim${opts.tsim}_dt${opts.dt}`;
-  let summary: unknown;
+  let summary: Record<string, unknown> = {};
   const dir = await runWorkflow({
     workflow: "lyapu_convergence",
     runName,
     root: opts.out,
-    command: ["lyapu_convergence", ...Deno.args.slice(1)],
+    command,
     options: { ...opts, activation: network.activation, workers },
     seed: opts.seed,
     workers,
@@ -130,6 +141,5 @@ export const convergenceCommand = runOptions(
     };
     await out.json("convergence.json", summary);
   });
-  if (opts.json) console.log(JSON.stringify({ run: dir, ...(summary as object) }));
-  console.error(`Results: ${dir} (convergence.csv, spectrum.csv, convergence.json, manifest.json)`);
-});
+  return { dir: dir!, summary };
+}

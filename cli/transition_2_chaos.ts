@@ -19,6 +19,7 @@ import {
   SPECTRUM_DEFAULTS,
   summarize,
   type SweepParameter,
+  type TransitionSummary,
 } from "../src/mod.ts";
 import {
   activation,
@@ -56,7 +57,8 @@ function collectParameter(value: string, previous: SweepParameter[] | undefined)
   return list.includes(value as SweepParameter) ? list : [...list, value as SweepParameter];
 }
 
-interface Flags extends RunFlags {
+/** Options of {@linkcode runTransition} (the command's flags). */
+export interface TransitionFlags extends RunFlags {
   gmin: number;
   gmax: number;
   m_g: number;
@@ -101,7 +103,31 @@ export const transitionCommand = runOptions(
     .option("--dt <dt>", "time step", number, d.dt)
     .option("--tons <t>", "time between QRs (or auto)", tons, d.tons)
     .option("--seed <seed>", "run seed", seed, d.seed),
-).action(async (opts: Flags) => {
+).action(async (opts: TransitionFlags) => {
+  const { dir, summary } = await runTransition(opts, ["transition_2_chaos", ...Deno.args.slice(1)]);
+  if (opts.json) console.log(JSON.stringify({ run: dir, summary }));
+  else console.log(transitionTable(summary));
+  console.error(dir ? `Results: ${dir}` : "Not saved (--save false)");
+});
+
+/** A readable table of a transition summary. */
+export function transitionTable(summary: TransitionSummary[]): string {
+  const lines = ["      g    median        q1        q3   chaotic"];
+  for (const s of summary) {
+    lines.push(
+      `${s.g.toFixed(3).padStart(7)} ${s.median.toFixed(5).padStart(9)} ${s.q1.toFixed(5).padStart(9)} ${
+        s.q3.toFixed(5).padStart(9)
+      } ${(100 * s.fractionChaotic).toFixed(0).padStart(8)}%`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Runs the workflow; returns its run folder (undefined with --save false) and the summary per g. */
+export async function runTransition(
+  opts: TransitionFlags,
+  command: string[],
+): Promise<{ dir?: string; summary: TransitionSummary[] }> {
   if (opts.gmin > opts.gmax) {
     throw new RangeError(`gmin must be at most gmax, got gmin=${opts.gmin}, gmax=${opts.gmax}`);
   }
@@ -127,12 +153,12 @@ export const transitionCommand = runOptions(
       opts.parameter.join("_")
     }`;
   const full = opts.nle > 1;
-  let summary: unknown;
+  let summary: TransitionSummary[] = [];
   const dir = await runWorkflow({
     workflow: "transition_2_chaos",
     runName,
     root: opts.out,
-    command: ["transition_2_chaos", ...Deno.args.slice(1)],
+    command,
     options: { ...opts, activation: act, workers },
     seed: opts.seed,
     workers,
@@ -189,16 +215,5 @@ export const transitionCommand = runOptions(
       spectra: full ? results.map((r) => Array.from(r.exponents)) : undefined,
     });
   });
-  if (opts.json) console.log(JSON.stringify({ run: dir, summary }));
-  else {
-    console.log("      g    median        q1        q3   chaotic");
-    for (const s of summary as ReturnType<typeof summarize>[]) {
-      console.log(
-        `${s.g.toFixed(3).padStart(7)} ${s.median.toFixed(5).padStart(9)} ${s.q1.toFixed(5).padStart(9)} ${
-          s.q3.toFixed(5).padStart(9)
-        } ${(100 * s.fractionChaotic).toFixed(0).padStart(8)}%`,
-      );
-    }
-  }
-  console.error(dir ? `Results: ${dir}` : "Not saved (--save false)");
-});
+  return { dir, summary };
+}
