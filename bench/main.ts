@@ -6,7 +6,15 @@
  * @module
  */
 
-import { loadCore, randomNetwork, writeFileAtomic } from "../src/mod.ts";
+import {
+  deriveSeed,
+  type Job,
+  linspace,
+  loadCore,
+  randomNetwork,
+  WorkerPool,
+  writeFileAtomic,
+} from "../src/mod.ts";
 import type { Precision } from "../src/mod.ts";
 
 const core = await loadCore();
@@ -180,6 +188,29 @@ const versus = ORIGINAL.map((o) => {
   return { ...o, seconds: row.seconds, speedup, met: speedup >= o.target };
 });
 
+// ---- the default transition_2_chaos sweep on the worker pool ------------------------------
+// m_g 7 × n_samples 10 × N = 1000, nLE 1, tsim 200: wall time with 1 and 2 workers. The original
+// needs about 37 s per network at N = 1000 on one thread: about 43 minutes for the sweep.
+const sweepJobs: Job[] = linspace(0.5, 3, 7).flatMap((g, gi) =>
+  Array.from({ length: 10 }, (_, sample): Job => {
+    const seed = deriveSeed(0, gi * 10 + sample);
+    return {
+      kind: "spectrum",
+      recipe: { n: 1000, activation: "tanh", g, parameters: ["weights"], seed, fixedSeed: 0 },
+      options: { nle: 1, tsim: 200, seed },
+    };
+  })
+);
+const sweep: { workers: number; seconds: number }[] = [];
+for (const workers of [1, 2]) {
+  const pool = new WorkerPool(core.module, workers);
+  const t0 = performance.now();
+  await pool.map(sweepJobs);
+  sweep.push({ workers, seconds: (performance.now() - t0) / 1000 });
+  pool.terminate();
+}
+const ORIGINAL_SWEEP_SECONDS = 70 * 36.7;
+
 // ---- report ----------------------------------------------------------------------------------
 const fmt = (x: number, d = 2) => x.toFixed(d);
 console.log("\nKernels (GFLOP/s; tangent step counts 2n²(k+1) flops, QR 4nk² − 4k³/3)");
@@ -214,6 +245,16 @@ for (const v of versus) {
   );
 }
 
+console.log("\nDefault transition_2_chaos sweep (7 g × 10 networks, N = 1000, nLE 1, tsim 200)");
+for (const w of sweep) {
+  console.log(
+    `${w.workers} worker(s): ${fmt(w.seconds, 1)} s, ${
+      fmt(ORIGINAL_SWEEP_SECONDS / w.seconds, 1)
+    }x the original (${fmt(ORIGINAL_SWEEP_SECONDS / 60, 0)} min)`,
+  );
+}
+console.log(`speed-up of 2 workers over 1: ${fmt(sweep[0].seconds / sweep[1].seconds)}x`);
+
 const cpu = (() => {
   try {
     return Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
@@ -227,6 +268,11 @@ const results = {
   kernels,
   spectra,
   versusOriginal: versus,
+  sweep: {
+    runs: sweep,
+    originalSeconds: ORIGINAL_SWEEP_SECONDS,
+    speedup2over1: sweep[0].seconds / sweep[1].seconds,
+  },
 };
 await writeFileAtomic(
   new URL("./results.json", import.meta.url).pathname,
