@@ -5,7 +5,7 @@
 //   h, phi, dphi, gains, shifts      ld each
 //   v       QR scratch, qrScratchLength(ld, k) elements (blocked Householder: V, S, T)
 //   Q       k columns of ld (column-major N×k frame)
-//   X       packed panels of the scaled frame, panels·n·PW (at least ld)
+//   X       packed panels of the scaled frame, panels·ld·PW (at least ld)
 //   Y       ld × panels·PW row-major product
 //   tau     k reflector scalars (T);  logs  k values of log|R_jj| (f64)
 
@@ -82,7 +82,7 @@ export function newWorkspace<T>(n: i32, k: i32): usize {
   ws.shifts = zeroed(<usize>ld * sz);
   ws.v = zeroed(<usize>qrScratchLength(ld, k) * sz);
   ws.Q = zeroed(<usize>max(k, 1) * ld * sz);
-  ws.X = zeroed(<usize>max(panels * n * pw, ld) * sz);
+  ws.X = zeroed(<usize>max(panels * ld * pw, ld) * sz);
   ws.Y = zeroed(<usize>ld * max(panels * pw, 1) * sz);
   ws.tau = zeroed(<usize>max(k, 1) * sz);
   ws.logs = zeroed(<usize>max(k, 1) * 8);
