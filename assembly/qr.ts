@@ -83,7 +83,7 @@ function applyReflector<T>(ld: i32, start: usize, end: usize, c0: i32, c1: i32, 
  * (bytes). V and C column-major with column stride colBytes. Blocks of 4 V columns × 2 C
  * columns (eight v128 accumulators, chunks in order, lanes added in order).
  */
-function productVtC<T>(
+export function productVtC<T>(
   start: usize,
   end: usize,
   colBytes: usize,
@@ -170,7 +170,7 @@ function productVtC<T>(
  * C[r, c] ← C[r, c] − Σ_a V[r, a]·S[a + c·NB] for a < na (in increasing a), c < m, rows
  * [start, end) (bytes). Blocks of two v128 of rows × 4 columns of C held in registers.
  */
-function updateCmVS<T>(
+export function updateCmVS<T>(
   start: usize,
   end: usize,
   colBytes: usize,

@@ -6,7 +6,7 @@
 //   v       QR scratch, qrScratchLength(ld, k) elements (blocked Householder: V, S, T)
 //   Q       k columns of ld (column-major N×k frame)
 //   X       packed panels of the scaled frame, panels·ld·PW (at least ld)
-//   Y       ld × panels·PW row-major product
+//   Y       ld (unused since the product and the update of the tangent step were fused)
 //   tau     k reflector scalars (T);  logs  k values of log|R_jj| (f64)
 
 import { qrScratchLength } from "./qr";
@@ -83,7 +83,7 @@ export function newWorkspace<T>(n: i32, k: i32): usize {
   ws.v = zeroed(<usize>qrScratchLength(ld, k) * sz);
   ws.Q = zeroed(<usize>max(k, 1) * ld * sz);
   ws.X = zeroed(<usize>max(panels * ld * pw, ld) * sz);
-  ws.Y = zeroed(<usize>ld * max(panels * pw, 1) * sz);
+  ws.Y = zeroed(<usize>ld * sz);
   ws.tau = zeroed(<usize>max(k, 1) * sz);
   ws.logs = zeroed(<usize>max(k, 1) * 8);
   return changetype<usize>(ws);
