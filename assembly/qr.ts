@@ -4,7 +4,7 @@
 // v_j(j) = 1, zero above; tau_j is also written to tau.
 //
 // Blocked (compact WY, as LAPACK): columns are taken in blocks of NB. A block is factored
-// column by column (level 2, the reflector applied to two columns per pass over v); its
+// column by column (level 2, the reflector applied to up to four columns per pass over v); its
 // reflectors are copied into the scratch V (NB columns of ld, explicit 1 on the diagonal and
 // zeros above, columns past the block width zero), T (NB×NB upper triangular) is built from
 // VᵀV so that H_j0···H_j0+jb−1 = I − V T Vᵀ, and the trailing columns C are updated with two
@@ -12,7 +12,9 @@
 // block by block: trailing columns C ← C − V (T (VᵀC)), and the block's own columns
 // E − V (T V1ᵀ) (E: identity columns, V1: the top jb×jb of V). Every product runs over rows
 // from j0 rounded down to a multiple of 4 to ld; rows above j0 meet V = 0 and keep their
-// exact values. All sums run in one fixed order (deterministic, no FMA).
+// exact values. Narrow or small frames (k ≤ 8 or n ≤ 48) use the unblocked algorithm
+// (geqr2 + org2r: each reflector applied to the later columns, four per pass over v), which
+// has less overhead there. All sums run in one fixed order (deterministic, no FMA).
 //
 // Scratch v: qrScratchLength<T>(ld, k) elements of T (V, then S: NB×max(k, NB), then the T
 // of every block: NB×NB each). Cost: about 4·n·k² − 4k³/3 flops (factor + form Q), plus
@@ -23,9 +25,11 @@ import { lanesSum } from "./workspace";
 /** Block width of the compact-WY Householder (a multiple of 4). */
 // @ts-ignore: decorator
 @inline const NB: i32 = 8;
-/** Frames with at most SMALL columns use the unblocked algorithm. */
+/** Frames with at most SMALL_K columns, or at most SMALL_N rows, use the unblocked algorithm. */
 // @ts-ignore: decorator
-@inline const SMALL: i32 = 8;
+@inline const SMALL_K: i32 = 8;
+// @ts-ignore: decorator
+@inline const SMALL_N: i32 = 48;
 
 /** Elements of T needed as QR scratch for an ld-row frame of k columns. */
 export function qrScratchLength(ld: i32, k: i32): i32 {
@@ -40,13 +44,41 @@ export function qrScratchLength(ld: i32, k: i32): i32 {
 }
 
 /**
- * Applies H = I − tau v vᵀ to columns c0..c1−1 of Q over rows [start, end) (bytes), two
- * columns per pass over v. Each column: s = Σ v·q (one v128 accumulator, chunks in order,
- * lanes in order), then q ← q − (tau·s)·v.
+ * Applies H = I − tau v vᵀ to columns c0..c1−1 of Q over rows [start, end) (bytes), four
+ * columns per pass over v (then two, then one). Each column: s = Σ v·q (one v128
+ * accumulator, chunks in order, lanes in order), then q ← q − (tau·s)·v.
  */
 function applyReflector<T>(ld: i32, start: usize, end: usize, c0: i32, c1: i32, tau: T, Q: usize, v: usize): void {
   const colBytes = <usize>ld << alignof<T>();
   let c = c0;
+  for (; c + 4 <= c1; c += 4) {
+    const q0 = Q + <usize>c * colBytes;
+    const q1 = q0 + colBytes;
+    const q2 = q1 + colBytes;
+    const q3 = q2 + colBytes;
+    let s0 = v128.splat<T>(<T>0);
+    let s1 = s0;
+    let s2 = s0;
+    let s3 = s0;
+    for (let o = start; o < end; o += 16) {
+      const vv = v128.load(v + o);
+      s0 = v128.add<T>(s0, v128.mul<T>(vv, v128.load(q0 + o)));
+      s1 = v128.add<T>(s1, v128.mul<T>(vv, v128.load(q1 + o)));
+      s2 = v128.add<T>(s2, v128.mul<T>(vv, v128.load(q2 + o)));
+      s3 = v128.add<T>(s3, v128.mul<T>(vv, v128.load(q3 + o)));
+    }
+    const w0 = v128.splat<T>(tau * lanesSum<T>(s0));
+    const w1 = v128.splat<T>(tau * lanesSum<T>(s1));
+    const w2 = v128.splat<T>(tau * lanesSum<T>(s2));
+    const w3 = v128.splat<T>(tau * lanesSum<T>(s3));
+    for (let o = start; o < end; o += 16) {
+      const vv = v128.load(v + o);
+      v128.store(q0 + o, v128.sub<T>(v128.load(q0 + o), v128.mul<T>(w0, vv)));
+      v128.store(q1 + o, v128.sub<T>(v128.load(q1 + o), v128.mul<T>(w1, vv)));
+      v128.store(q2 + o, v128.sub<T>(v128.load(q2 + o), v128.mul<T>(w2, vv)));
+      v128.store(q3 + o, v128.sub<T>(v128.load(q3 + o), v128.mul<T>(w3, vv)));
+    }
+  }
   for (; c + 2 <= c1; c += 2) {
     const q0 = Q + <usize>c * colBytes;
     const q1 = q0 + colBytes;
@@ -347,7 +379,7 @@ function loadReflector<T>(n: i32, ld: i32, j: i32, Q: usize, v: usize): void {
   for (let r = j + 1; r < n; r++) store<T>(v + (<usize>r << sh), load<T>(col + (<usize>r << sh)));
 }
 
-/** Unblocked Householder (geqr2 + org2r) for narrow frames, k ≤ SMALL. */
+/** Unblocked Householder (geqr2 + org2r) for narrow or small frames (k ≤ SMALL_K or n ≤ SMALL_N). */
 function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: usize, logs: usize): void {
   const sh = alignof<T>();
   const colBytes = <usize>ld << sh;
@@ -391,7 +423,7 @@ export function householderQR<T>(
   const V = v;
   const S = V + <usize>NB * colBytes;
   const Tall = S + <usize>(NB * max(k, NB)) * sz;
-  if (k <= SMALL) {
+  if (k <= SMALL_K || n <= SMALL_N) {
     householderSmall<T>(n, ld, k, Q, v, tau, logs);
     return;
   }
