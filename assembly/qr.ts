@@ -300,6 +300,34 @@ export function updateCmVS<T>(
   }
 }
 
+/** dst[r] = src[r] for rows [from, ld): scalar up to a multiple of 4, then v128 chunks. */
+// @ts-ignore: decorator
+@inline function copyRows<T>(from: i32, ld: i32, src: usize, dst: usize): void {
+  const sh = alignof<T>();
+  const a4 = (from + 3) & ~3;
+  for (let r = from; r < a4; r++) store<T>(dst + (<usize>r << sh), load<T>(src + (<usize>r << sh)));
+  const end = <usize>ld << sh;
+  for (let o = <usize>a4 << sh; o < end; o += 16) v128.store(dst + o, v128.load(src + o));
+}
+
+/**
+ * col[r] = f·col[r] for rows [from, n): scalar up to a multiple of 4, then v128 chunks to ld;
+ * the padding rows n..ld are then reset to +0 (f·0 may be −0).
+ */
+// @ts-ignore: decorator
+@inline function scaleRows<T>(from: i32, n: i32, ld: i32, col: usize, f: T): void {
+  const sh = alignof<T>();
+  const a4 = (from + 3) & ~3;
+  for (let r = from; r < a4; r++) {
+    const at = col + (<usize>r << sh);
+    store<T>(at, load<T>(at) * f);
+  }
+  const fv = v128.splat<T>(f);
+  const end = <usize>ld << sh;
+  for (let o = <usize>a4 << sh; o < end; o += 16) v128.store(col + o, v128.mul<T>(v128.load(col + o), fv));
+  for (let r = max(n, from); r < ld; r++) store<T>(col + (<usize>r << sh), <T>0);
+}
+
 /**
  * Copies the reflectors of columns j0..j0+jb−1 (below the diagonal of Q) into V with explicit
  * 1 and zeros from row r0; columns jb..na−1 of V are zeroed from row r0.
@@ -313,9 +341,9 @@ function loadBlock<T>(n: i32, ld: i32, r0: i32, j0: i32, jb: i32, na: i32, Q: us
       const col = Q + ((<usize>j * ld) << sh);
       for (let r = r0; r < j; r++) store<T>(vc + (<usize>r << sh), <T>0);
       store<T>(vc + (<usize>j << sh), <T>1);
-      for (let r = j + 1; r < n; r++) store<T>(vc + (<usize>r << sh), load<T>(col + (<usize>r << sh)));
+      copyRows<T>(j + 1, ld, col, vc);
     } else {
-      for (let r = r0; r < n; r++) store<T>(vc + (<usize>r << sh), <T>0);
+      memory.fill(vc + (<usize>r0 << sh), 0, <usize>(ld - r0) << sh);
     }
   }
 }
@@ -345,25 +373,30 @@ function buildT<T>(jb: i32, tau: usize, G: usize, Tm: usize): void {
  * that v_j(j) = 1); writes tau[j] and logs[j] = log|R_jj|, returns tau_j.
  */
 // @ts-ignore: decorator
-@inline function reflector<T>(n: i32, j: i32, col: usize, tau: usize, logs: usize): T {
+@inline function reflector<T>(n: i32, ld: i32, j: i32, col: usize, tau: usize, logs: usize): T {
   const sh = alignof<T>();
   const alpha = load<T>(col + (<usize>j << sh));
+  // xnorm2: rows j+1.. up to a multiple of 4 one by one, then v128 chunks to ld (zero padding).
+  const a4 = (j + 4) & ~3;
   let xnorm2: T = <T>0;
-  for (let r = j + 1; r < n; r++) {
+  for (let r = j + 1; r < a4; r++) {
     const x = load<T>(col + (<usize>r << sh));
     xnorm2 += x * x;
   }
+  let acc = v128.splat<T>(<T>0);
+  const end = <usize>ld << sh;
+  for (let o = <usize>a4 << sh; o < end; o += 16) {
+    const x = v128.load(col + o);
+    acc = v128.add<T>(acc, v128.mul<T>(x, x));
+  }
+  xnorm2 += lanesSum<T>(acc);
   let t: T = <T>0;
   let beta = alpha;
   if (xnorm2 != <T>0) {
     const norm = <T>sqrt<T>(alpha * alpha + xnorm2);
     beta = alpha >= <T>0 ? -norm : norm;
     t = (beta - alpha) / beta;
-    const scale = <T>1 / (alpha - beta);
-    for (let r = j + 1; r < n; r++) {
-      const at = col + (<usize>r << sh);
-      store<T>(at, load<T>(at) * scale);
-    }
+    scaleRows<T>(j + 1, n, ld, col, <T>1 / (alpha - beta));
   }
   store<T>(tau + (<usize>j << sh), t);
   store<f64>(logs + (<usize>j << 3), Math.log(Math.abs(<f64>beta)));
@@ -376,7 +409,7 @@ function loadReflector<T>(n: i32, ld: i32, j: i32, Q: usize, v: usize): void {
   const col = Q + ((<usize>j * ld) << sh);
   for (let r = j & ~3; r < j; r++) store<T>(v + (<usize>r << sh), <T>0);
   store<T>(v + (<usize>j << sh), <T>1);
-  for (let r = j + 1; r < n; r++) store<T>(v + (<usize>r << sh), load<T>(col + (<usize>r << sh)));
+  copyRows<T>(j + 1, ld, col, v);
 }
 
 /** Unblocked Householder (geqr2 + org2r) for narrow or small frames (k ≤ SMALL_K or n ≤ SMALL_N). */
@@ -384,7 +417,7 @@ function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: u
   const sh = alignof<T>();
   const colBytes = <usize>ld << sh;
   for (let j = 0; j < k; j++) {
-    const t = reflector<T>(n, j, Q + <usize>j * colBytes, tau, logs);
+    const t = reflector<T>(n, ld, j, Q + <usize>j * colBytes, tau, logs);
     if (j + 1 < k) {
       loadReflector<T>(n, ld, j, Q, v);
       applyReflector<T>(ld, <usize>(j & ~3) << sh, colBytes, j + 1, k, t, Q, v);
@@ -397,12 +430,9 @@ function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: u
       loadReflector<T>(n, ld, j, Q, v);
       applyReflector<T>(ld, <usize>(j & ~3) << sh, colBytes, j + 1, k, t, Q, v);
     }
-    for (let r = 0; r < j; r++) store<T>(col + (<usize>r << sh), <T>0);
+    memory.fill(col, 0, <usize>j << sh);
     store<T>(col + (<usize>j << sh), <T>1 - t);
-    for (let r = j + 1; r < n; r++) {
-      const at = col + (<usize>r << sh);
-      store<T>(at, -t * load<T>(at));
-    }
+    scaleRows<T>(j + 1, n, ld, col, -t);
   }
 }
 
@@ -435,20 +465,17 @@ export function householderQR<T>(
     const start = <usize>r0 << sh;
     for (let j = j0; j < j0 + jb; j++) {
       const col = Q + <usize>j * colBytes;
-      const t = reflector<T>(n, j, col, tau, logs);
+      const t = reflector<T>(n, ld, j, col, tau, logs);
       // Reflector into V (column j − j0), then applied to the rest of the block.
       const vc = V + <usize>(j - j0) * colBytes;
       for (let r = r0; r < j; r++) store<T>(vc + (<usize>r << sh), <T>0);
       store<T>(vc + (<usize>j << sh), <T>1);
-      for (let r = j + 1; r < n; r++) store<T>(vc + (<usize>r << sh), load<T>(col + (<usize>r << sh)));
+      copyRows<T>(j + 1, ld, col, vc);
       if (j + 1 < j0 + jb) {
         applyReflector<T>(ld, <usize>(j & ~3) << sh, end, j + 1, j0 + jb, t, Q, vc);
       }
     }
-    for (let a = jb; a < na; a++) {
-      const vc = V + <usize>a * colBytes;
-      for (let r = r0; r < n; r++) store<T>(vc + (<usize>r << sh), <T>0);
-    }
+    for (let a = jb; a < na; a++) memory.fill(V + <usize>a * colBytes + start, 0, end - start);
     const Tm = Tall + <usize>(j0 * NB) * sz;
     productVtC<T>(start, end, colBytes, V, na, V, na, S);
     buildT<T>(jb, tau + (<usize>j0 << sh), S, Tm);
