@@ -16,8 +16,9 @@
 // (geqr2 + org2r: each reflector applied to the later columns, four per pass over v), which
 // has less overhead there. All sums run in one fixed order (deterministic, no FMA).
 //
-// Scratch v: qrScratchLength<T>(ld, k) elements of T (V, then S: NB×max(k, NB), then the T
-// of every block: NB×NB each). Cost: about 4·n·k² − 4k³/3 flops (factor + form Q), plus
+// Scratch v: qrScratchLength<T>(ld, k) elements of T (V, then S: NB rows of max(k, NB),
+// row-major, then the T of every block: NB×NB each). The small products with T run over
+// rows of S (v128 over columns). Cost: about 4·n·k² − 4k³/3 flops (factor + form Q), plus
 // O(n·k·NB) for the panels and the T matrices.
 
 import { lanesSum } from "./workspace";
@@ -111,7 +112,7 @@ function applyReflector<T>(ld: i32, start: usize, end: usize, c0: i32, c1: i32, 
 }
 
 /**
- * S[a + c·NB] = Σ_r V[r, a]·C[r, c] for a < na (a multiple of 4), c < m, rows [start, end)
+ * S[a·ldS + c] = Σ_r V[r, a]·C[r, c] for a < na (a multiple of 4), c < m, rows [start, end)
  * (bytes). V and C column-major with column stride colBytes. Blocks of 4 V columns × 2 C
  * columns (eight v128 accumulators, chunks in order, lanes added in order).
  */
@@ -124,8 +125,10 @@ export function productVtC<T>(
   C: usize,
   m: i32,
   S: usize,
+  ldS: i32,
 ): void {
   const sz = <usize>sizeof<T>();
+  const rs = <usize>ldS * sz;
   let c = 0;
   for (; c + 2 <= m; c += 2) {
     const x0 = C + <usize>c * colBytes;
@@ -159,16 +162,15 @@ export function productVtC<T>(
         s30 = v128.add<T>(s30, v128.mul<T>(w, y0));
         s31 = v128.add<T>(s31, v128.mul<T>(w, y1));
       }
-      const p = S + (<usize>(a + c * NB)) * sz;
+      const p = S + (<usize>a * ldS + <usize>c) * sz;
       store<T>(p, lanesSum<T>(s00));
-      store<T>(p + sz, lanesSum<T>(s10));
-      store<T>(p + 2 * sz, lanesSum<T>(s20));
-      store<T>(p + 3 * sz, lanesSum<T>(s30));
-      const q = p + <usize>NB * sz;
-      store<T>(q, lanesSum<T>(s01));
-      store<T>(q + sz, lanesSum<T>(s11));
-      store<T>(q + 2 * sz, lanesSum<T>(s21));
-      store<T>(q + 3 * sz, lanesSum<T>(s31));
+      store<T>(p + rs, lanesSum<T>(s10));
+      store<T>(p + 2 * rs, lanesSum<T>(s20));
+      store<T>(p + 3 * rs, lanesSum<T>(s30));
+      store<T>(p + sz, lanesSum<T>(s01));
+      store<T>(p + rs + sz, lanesSum<T>(s11));
+      store<T>(p + 2 * rs + sz, lanesSum<T>(s21));
+      store<T>(p + 3 * rs + sz, lanesSum<T>(s31));
     }
   }
   if (c < m) {
@@ -189,17 +191,17 @@ export function productVtC<T>(
         s2 = v128.add<T>(s2, v128.mul<T>(v128.load(v2 + o), y0));
         s3 = v128.add<T>(s3, v128.mul<T>(v128.load(v3 + o), y0));
       }
-      const p = S + (<usize>(a + c * NB)) * sz;
+      const p = S + (<usize>a * ldS + <usize>c) * sz;
       store<T>(p, lanesSum<T>(s0));
-      store<T>(p + sz, lanesSum<T>(s1));
-      store<T>(p + 2 * sz, lanesSum<T>(s2));
-      store<T>(p + 3 * sz, lanesSum<T>(s3));
+      store<T>(p + rs, lanesSum<T>(s1));
+      store<T>(p + 2 * rs, lanesSum<T>(s2));
+      store<T>(p + 3 * rs, lanesSum<T>(s3));
     }
   }
 }
 
 /**
- * C[r, c] ← C[r, c] − Σ_a V[r, a]·S[a + c·NB] for a < na (in increasing a), c < m, rows
+ * C[r, c] ← C[r, c] − Σ_a V[r, a]·S[a·ldS + c] for a < na (in increasing a), c < m, rows
  * [start, end) (bytes). Blocks of two v128 of rows × 4 columns of C held in registers.
  */
 export function updateCmVS<T>(
@@ -211,9 +213,11 @@ export function updateCmVS<T>(
   C: usize,
   m: i32,
   S: usize,
+  ldS: i32,
 ): void {
   const sz = <usize>sizeof<T>();
-  const sc = <usize>NB * sz;
+  const sc = sz;
+  const rs = <usize>ldS * sz;
   const end2 = start + ((end - start) & ~(<usize>31));
   let c = 0;
   for (; c + 4 <= m; c += 4) {
@@ -221,7 +225,7 @@ export function updateCmVS<T>(
     const x1 = x0 + colBytes;
     const x2 = x1 + colBytes;
     const x3 = x2 + colBytes;
-    const s0 = S + <usize>(c * NB) * sz;
+    const s0 = S + <usize>c * sz;
     let o = start;
     for (; o < end2; o += 32) {
       let c00 = v128.load(x0 + o);
@@ -250,7 +254,7 @@ export function updateCmVS<T>(
         c30 = v128.sub<T>(c30, v128.mul<T>(va, s));
         c31 = v128.sub<T>(c31, v128.mul<T>(vb, s));
         vp += colBytes;
-        sp += sz;
+        sp += rs;
       }
       v128.store(x0 + o, c00);
       v128.store(x0 + o, c01, 16);
@@ -275,7 +279,7 @@ export function updateCmVS<T>(
         c20 = v128.sub<T>(c20, v128.mul<T>(va, splatAt<T>(sp + 2 * sc)));
         c30 = v128.sub<T>(c30, v128.mul<T>(va, splatAt<T>(sp + 3 * sc)));
         vp += colBytes;
-        sp += sz;
+        sp += rs;
       }
       v128.store(x0 + o, c00);
       v128.store(x1 + o, c10);
@@ -285,7 +289,7 @@ export function updateCmVS<T>(
   }
   for (; c < m; c++) {
     const x0 = C + <usize>c * colBytes;
-    const s0 = S + <usize>(c * NB) * sz;
+    const s0 = S + <usize>c * sz;
     for (let o = start; o < end; o += 16) {
       let c00 = v128.load(x0 + o);
       let vp = V + o;
@@ -293,7 +297,7 @@ export function updateCmVS<T>(
       for (let a = 0; a < na; a++) {
         c00 = v128.sub<T>(c00, v128.mul<T>(v128.load(vp), splatAt<T>(sp)));
         vp += colBytes;
-        sp += sz;
+        sp += rs;
       }
       v128.store(x0 + o, c00);
     }
@@ -350,9 +354,9 @@ function loadBlock<T>(n: i32, ld: i32, r0: i32, j0: i32, jb: i32, na: i32, Q: us
 
 /**
  * T (NB×NB, column-major, upper triangular; rows/columns jb..NB−1 zero) such that
- * H_0···H_jb−1 = I − V T Vᵀ, from G = VᵀV (in S) and tau (as LAPACK's larft).
+ * H_0···H_jb−1 = I − V T Vᵀ, from G = VᵀV (row stride ldG) and tau (as LAPACK's larft).
  */
-function buildT<T>(jb: i32, tau: usize, G: usize, Tm: usize): void {
+function buildT<T>(jb: i32, tau: usize, G: usize, ldG: i32, Tm: usize): void {
   const sz = <usize>sizeof<T>();
   for (let i = 0; i < NB * NB; i++) store<T>(Tm + <usize>i * sz, <T>0);
   for (let i = 0; i < jb; i++) {
@@ -361,7 +365,7 @@ function buildT<T>(jb: i32, tau: usize, G: usize, Tm: usize): void {
     for (let a = 0; a < i; a++) {
       let s: T = <T>0;
       for (let b = a; b < i; b++) {
-        s += load<T>(Tm + <usize>(a + b * NB) * sz) * load<T>(G + <usize>(b + i * NB) * sz);
+        s += load<T>(Tm + <usize>(a + b * NB) * sz) * load<T>(G + (<usize>b * ldG + <usize>i) * sz);
       }
       store<T>(Tm + <usize>(a + i * NB) * sz, -ti * s);
     }
@@ -436,6 +440,32 @@ function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: u
   }
 }
 
+/**
+ * dst[c] = Σ_{b0 ≤ b < b1} f_b·src[b·rs + c] for c < m, with f_b = coef[b·cs] (strides in
+ * bytes; b in increasing order; v128 chunks over c, then the last columns one by one). dst
+ * may be one of the rows read: each column is read before it is written.
+ */
+function combineRows<T>(m: i32, dst: usize, src: usize, rs: usize, coef: usize, cs: usize, b0: i32, b1: i32): void {
+  const sz = <usize>sizeof<T>();
+  const mv = m & ~(16 / <i32>sz - 1);
+  const endv = <usize>mv * sz;
+  for (let o: usize = 0; o < endv; o += 16) {
+    let acc = v128.splat<T>(<T>0);
+    for (let b = b0; b < b1; b++) {
+      const f = v128.splat<T>(load<T>(coef + <usize>b * cs));
+      acc = v128.add<T>(acc, v128.mul<T>(f, v128.load(src + <usize>b * rs + o)));
+    }
+    v128.store(dst + o, acc);
+  }
+  for (let c = mv; c < m; c++) {
+    let acc: T = <T>0;
+    for (let b = b0; b < b1; b++) {
+      acc += load<T>(coef + <usize>b * cs) * load<T>(src + <usize>b * rs + <usize>c * sz);
+    }
+    store<T>(dst + <usize>c * sz, acc);
+  }
+}
+
 /** Orthonormalises Q in place and writes logs[j] = log|R_jj| (see the file header). */
 export function householderQR<T>(
   n: i32,
@@ -452,7 +482,9 @@ export function householderQR<T>(
   const end = colBytes;
   const V = v;
   const S = V + <usize>NB * colBytes;
-  const Tall = S + <usize>(NB * max(k, NB)) * sz;
+  const ldS = max(k, NB);
+  const rs = <usize>ldS * sz;
+  const Tall = S + <usize>(NB * ldS) * sz;
   if (k <= SMALL_K || n <= SMALL_N) {
     householderSmall<T>(n, ld, k, Q, v, tau, logs);
     return;
@@ -477,24 +509,17 @@ export function householderQR<T>(
     }
     for (let a = jb; a < na; a++) memory.fill(V + <usize>a * colBytes + start, 0, end - start);
     const Tm = Tall + <usize>(j0 * NB) * sz;
-    productVtC<T>(start, end, colBytes, V, na, V, na, S);
-    buildT<T>(jb, tau + (<usize>j0 << sh), S, Tm);
+    productVtC<T>(start, end, colBytes, V, na, V, na, S, ldS);
+    buildT<T>(jb, tau + (<usize>j0 << sh), S, ldS, Tm);
     const m = k - j0 - jb;
     if (m > 0) {
       const C = Q + <usize>(j0 + jb) * colBytes;
-      productVtC<T>(start, end, colBytes, V, na, C, m, S);
-      // S ← Tᵀ S, in place (descending a: row a needs S[0..a]).
-      for (let c = 0; c < m; c++) {
-        const sc = S + <usize>(c * NB) * sz;
-        for (let a = na - 1; a >= 0; a--) {
-          let s: T = <T>0;
-          for (let b = 0; b <= a; b++) {
-            s += load<T>(Tm + <usize>(b + a * NB) * sz) * load<T>(sc + <usize>b * sz);
-          }
-          store<T>(sc + <usize>a * sz, s);
-        }
+      productVtC<T>(start, end, colBytes, V, na, C, m, S, ldS);
+      // S ← Tᵀ S, in place: row a = Σ_{b ≤ a} T[b, a]·row b (descending a).
+      for (let a = na - 1; a >= 0; a--) {
+        combineRows<T>(m, S + <usize>a * rs, S, rs, Tm + <usize>(a * NB) * sz, sz, 0, a + 1);
       }
-      updateCmVS<T>(start, end, colBytes, V, na, C, m, S);
+      updateCmVS<T>(start, end, colBytes, V, na, C, m, S, ldS);
     }
   }
   // Formation of Q = H_0···H_k−1 [I_k; 0], last block first.
@@ -509,35 +534,23 @@ export function householderQR<T>(
     const m = k - j0 - jb;
     if (m > 0) {
       const C = Q + <usize>(j0 + jb) * colBytes;
-      productVtC<T>(start, end, colBytes, V, na, C, m, S);
-      // S ← T S, in place (ascending a: row a needs S[a..]).
-      for (let c = 0; c < m; c++) {
-        const sc = S + <usize>(c * NB) * sz;
-        for (let a = 0; a < na; a++) {
-          let s: T = <T>0;
-          for (let b = a; b < na; b++) {
-            s += load<T>(Tm + <usize>(a + b * NB) * sz) * load<T>(sc + <usize>b * sz);
-          }
-          store<T>(sc + <usize>a * sz, s);
-        }
-      }
-      updateCmVS<T>(start, end, colBytes, V, na, C, m, S);
-    }
-    // Own columns: E − V (T V1ᵀ), V1 = rows j0..j0+jb−1 of V.
-    for (let c = 0; c < jb; c++) {
-      const sc = S + <usize>(c * NB) * sz;
-      const vr = V + (<usize>(j0 + c) << sh);
+      productVtC<T>(start, end, colBytes, V, na, C, m, S, ldS);
+      // S ← T S, in place: row a = Σ_{b ≥ a} T[a, b]·row b (ascending a).
       for (let a = 0; a < na; a++) {
-        let s: T = <T>0;
-        for (let b = a; b < na; b++) {
-          s += load<T>(Tm + <usize>(a + b * NB) * sz) * load<T>(vr + <usize>b * colBytes);
-        }
-        store<T>(sc + <usize>a * sz, s);
+        combineRows<T>(m, S + <usize>a * rs, S, rs, Tm + <usize>a * sz, <usize>NB * sz, a, na);
       }
+      updateCmVS<T>(start, end, colBytes, V, na, C, m, S, ldS);
+    }
+    // Own columns: E − V M with M = T V1ᵀ (V1 = rows j0..j0+jb−1 of V):
+    // row a of M = Σ_{b ≥ a} T[a, b]·(row b of V1ᵀ = V[j0.., b]).
+    for (let a = 0; a < na; a++) {
+      combineRows<T>(jb, S + <usize>a * rs, V + (<usize>j0 << sh), colBytes, Tm + <usize>a * sz, <usize>NB * sz, a, na);
+    }
+    for (let c = 0; c < jb; c++) {
       const col = Q + <usize>(j0 + c) * colBytes;
       memory.fill(col, 0, <usize>n << sh);
       store<T>(col + (<usize>(j0 + c) << sh), <T>1);
     }
-    updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>j0 * colBytes, jb, S);
+    updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>j0 * colBytes, jb, S, ldS);
   }
 }
