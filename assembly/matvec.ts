@@ -3,11 +3,12 @@
 // W is ld×ld row-major, zero-padded; x, base and out have ld entries (x padding zero).
 // Each row is summed in one fixed order: a single v128 accumulator runs over l in v128 chunks
 // (s ← s + w·x, chunks in increasing l), then its lanes are added in lane order. Every code
-// path (8-row and 4-row blocks, single rows; one or two vectors) does exactly this per row, so
+// path (row blocks of any size, single rows; one or two vectors) does exactly this per row, so
 // the state trajectory has the same bits whichever kernel computed it. Rows are taken several
 // at a time so that each load of x serves several rows (the independent row sums also hide the
-// add latency), and the loop over l is unrolled by two chunks. Cost: 2·n·ld flops per vector.
-// out may alias base.
+// add latency): matvec1 in blocks of 8 rows (loop over l unrolled by two chunks), then 4, then
+// single rows; matvec2 in blocks of 6 rows × two vectors (twelve accumulators), then 4, then
+// single rows. Cost: 2·n·ld flops per vector. out may alias base.
 import { lanesSum } from "./workspace";
 
 // @ts-ignore: decorator
@@ -136,6 +137,58 @@ export function matvec2<T>(
 ): void {
   const row = <usize>ld << alignof<T>();
   let i = 0;
+  for (; i + 6 <= n; i += 6) {
+    const w0 = W + <usize>i * row;
+    const w3 = w0 + 3 * row;
+    let s0 = v128.splat<T>(<T>0);
+    let s1 = s0;
+    let s2 = s0;
+    let s3 = s0;
+    let s4 = s0;
+    let s5 = s0;
+    let t0 = s0;
+    let t1 = s0;
+    let t2 = s0;
+    let t3 = s0;
+    let t4 = s0;
+    let t5 = s0;
+    for (let o: usize = 0; o < row; o += 16) {
+      const xv = v128.load(x + o);
+      const yv = v128.load(y + o);
+      let p = w0 + o;
+      let wv = v128.load(p);
+      s0 = v128.add<T>(s0, v128.mul<T>(wv, xv));
+      t0 = v128.add<T>(t0, v128.mul<T>(wv, yv));
+      wv = v128.load(p + row);
+      s1 = v128.add<T>(s1, v128.mul<T>(wv, xv));
+      t1 = v128.add<T>(t1, v128.mul<T>(wv, yv));
+      wv = v128.load(p + 2 * row);
+      s2 = v128.add<T>(s2, v128.mul<T>(wv, xv));
+      t2 = v128.add<T>(t2, v128.mul<T>(wv, yv));
+      p = w3 + o;
+      wv = v128.load(p);
+      s3 = v128.add<T>(s3, v128.mul<T>(wv, xv));
+      t3 = v128.add<T>(t3, v128.mul<T>(wv, yv));
+      wv = v128.load(p + row);
+      s4 = v128.add<T>(s4, v128.mul<T>(wv, xv));
+      t4 = v128.add<T>(t4, v128.mul<T>(wv, yv));
+      wv = v128.load(p + 2 * row);
+      s5 = v128.add<T>(s5, v128.mul<T>(wv, xv));
+      t5 = v128.add<T>(t5, v128.mul<T>(wv, yv));
+    }
+    combine<T>(outX, baseX, i, a, b, lanesSum<T>(s0));
+    combine<T>(outX, baseX, i + 1, a, b, lanesSum<T>(s1));
+    combine<T>(outX, baseX, i + 2, a, b, lanesSum<T>(s2));
+    combine<T>(outX, baseX, i + 3, a, b, lanesSum<T>(s3));
+    combine<T>(outX, baseX, i + 4, a, b, lanesSum<T>(s4));
+    combine<T>(outX, baseX, i + 5, a, b, lanesSum<T>(s5));
+    combine<T>(outY, baseY, i, a, b, lanesSum<T>(t0));
+    combine<T>(outY, baseY, i + 1, a, b, lanesSum<T>(t1));
+    combine<T>(outY, baseY, i + 2, a, b, lanesSum<T>(t2));
+    combine<T>(outY, baseY, i + 3, a, b, lanesSum<T>(t3));
+    combine<T>(outY, baseY, i + 4, a, b, lanesSum<T>(t4));
+    combine<T>(outY, baseY, i + 5, a, b, lanesSum<T>(t5));
+  }
   for (; i + 4 <= n; i += 4) {
     const w0 = W + <usize>i * row;
     let s0 = v128.splat<T>(<T>0);
