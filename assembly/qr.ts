@@ -336,7 +336,7 @@ export function updateCmVS<T>(
  * Copies the reflectors of columns j0..j0+jb−1 (below the diagonal of Q) into V with explicit
  * 1 and zeros from row r0; columns jb..na−1 of V are zeroed from row r0.
  */
-function loadBlock<T>(n: i32, ld: i32, r0: i32, j0: i32, jb: i32, na: i32, Q: usize, V: usize): void {
+function loadBlock<T>(ld: i32, r0: i32, j0: i32, jb: i32, na: i32, Q: usize, V: usize): void {
   const sh = alignof<T>();
   for (let a = 0; a < na; a++) {
     const vc = V + ((<usize>a * ld) << sh);
@@ -408,7 +408,7 @@ function buildT<T>(jb: i32, tau: usize, G: usize, ldG: i32, Tm: usize): void {
 }
 
 /** Copies reflector j (below the diagonal of column j) into v, with 1 at j and zeros from j & ~3. */
-function loadReflector<T>(n: i32, ld: i32, j: i32, Q: usize, v: usize): void {
+function loadReflector<T>(ld: i32, j: i32, Q: usize, v: usize): void {
   const sh = alignof<T>();
   const col = Q + ((<usize>j * ld) << sh);
   for (let r = j & ~3; r < j; r++) store<T>(v + (<usize>r << sh), <T>0);
@@ -423,7 +423,7 @@ function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: u
   for (let j = 0; j < k; j++) {
     const t = reflector<T>(n, ld, j, Q + <usize>j * colBytes, tau, logs);
     if (j + 1 < k) {
-      loadReflector<T>(n, ld, j, Q, v);
+      loadReflector<T>(ld, j, Q, v);
       applyReflector<T>(ld, <usize>(j & ~3) << sh, colBytes, j + 1, k, t, Q, v);
     }
   }
@@ -431,7 +431,7 @@ function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: u
     const col = Q + <usize>j * colBytes;
     const t = load<T>(tau + (<usize>j << sh));
     if (j + 1 < k) {
-      loadReflector<T>(n, ld, j, Q, v);
+      loadReflector<T>(ld, j, Q, v);
       applyReflector<T>(ld, <usize>(j & ~3) << sh, colBytes, j + 1, k, t, Q, v);
     }
     memory.fill(col, 0, <usize>j << sh);
@@ -530,7 +530,7 @@ export function householderQR<T>(
     const r0 = j0 & ~3;
     const start = <usize>r0 << sh;
     const Tm = Tall + <usize>(j0 * NB) * sz;
-    loadBlock<T>(n, ld, r0, j0, jb, na, Q, V);
+    loadBlock<T>(ld, r0, j0, jb, na, Q, V);
     const m = k - j0 - jb;
     if (m > 0) {
       const C = Q + <usize>(j0 + jb) * colBytes;
