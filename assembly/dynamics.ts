@@ -7,7 +7,7 @@
 import { activate } from "./activation";
 import { matvec1, matvec2 } from "./matvec";
 import { householderQR } from "./qr";
-import { pack, panelProduct, update } from "./tangent";
+import { pack, panelProduct } from "./tangent";
 import { Workspace } from "./workspace";
 
 /** Runs `steps` state steps. */
@@ -38,8 +38,7 @@ export function tangentSteps<T>(ptr: usize, steps: i32): void {
       matvec2<T>(n, ws.ld, ws.W, ws.phi, ws.h, ws.h, ws.X, ws.Q, ws.Q, a, b);
     } else {
       pack<T>(n, ws.ld, ws.k, ws.panels, ws.dphi, ws.Q, ws.X);
-      panelProduct<T>(n, ws.ld, ws.panels, ws.W, ws.X, ws.Y);
-      update<T>(n, ws.ld, ws.k, ws.panels, ws.Q, ws.Y, a, b);
+      panelProduct<T>(n, ws.ld, ws.k, ws.panels, ws.W, ws.X, ws.Q, a, b);
       matvec1<T>(n, ws.ld, ws.W, ws.phi, ws.h, ws.h, a, b);
     }
   }

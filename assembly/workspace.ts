@@ -2,11 +2,14 @@
 //
 // Layout (T = f64 or f32, ld = n rounded up to a multiple of 4, padding always zero):
 //   W       ld×ld row-major, W[post*ld + pre]
-//   h, phi, dphi, gains, shifts, v   ld each
+//   h, phi, dphi, gains, shifts      ld each
+//   v       QR scratch, qrScratchLength(ld, k) elements (blocked Householder: V, S, T)
 //   Q       k columns of ld (column-major N×k frame)
-//   X       packed panels of the scaled frame, panels·n·PW (at least ld)
-//   Y       ld × panels·PW row-major product
+//   X       packed panels of the scaled frame, panels·ld·PW (at least ld)
+//   Y       ld (unused since the product and the update of the tangent step were fused)
 //   tau     k reflector scalars (T);  logs  k values of log|R_jj| (f64)
+
+import { qrScratchLength } from "./qr";
 
 /** Lanes of one v128 for element type T. */
 // @ts-ignore: decorator
@@ -77,10 +80,10 @@ export function newWorkspace<T>(n: i32, k: i32): usize {
   ws.dphi = zeroed(<usize>ld * sz);
   ws.gains = zeroed(<usize>ld * sz);
   ws.shifts = zeroed(<usize>ld * sz);
-  ws.v = zeroed(<usize>ld * sz);
+  ws.v = zeroed(<usize>qrScratchLength(ld, k) * sz);
   ws.Q = zeroed(<usize>max(k, 1) * ld * sz);
-  ws.X = zeroed(<usize>max(panels * n * pw, ld) * sz);
-  ws.Y = zeroed(<usize>ld * max(panels * pw, 1) * sz);
+  ws.X = zeroed(<usize>max(panels * ld * pw, ld) * sz);
+  ws.Y = zeroed(<usize>ld * sz);
   ws.tau = zeroed(<usize>max(k, 1) * sz);
   ws.logs = zeroed(<usize>max(k, 1) * 8);
   return changetype<usize>(ws);
