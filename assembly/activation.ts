@@ -14,6 +14,26 @@ export const TANH: i32 = 0;
 export const TANH_STRETCHED: i32 = 1;
 export const TANH_POS: i32 = 2;
 
+/** 1/cosh²(u) of the last {@link tanhSech2} call. */
+export let lastSech2: f64 = 0;
+
+/** tanh(u), and 1/cosh²(u) into lastSech2 (see the file header for the accuracy). */
+// @ts-ignore: decorator
+@inline export function tanhSech2(u: f64): f64 {
+  const a = Math.abs(u);
+  let t: f64, p: f64;
+  if (a < HALF_LN2) {
+    const e = Math.expm1(-2 * a);
+    t = -e / (2 + e);
+    p = 1 + e;
+  } else {
+    p = Math.exp(-2 * a);
+    t = (1 - p) / (1 + p);
+  }
+  lastSech2 = (4 * p) / ((1 + p) * (1 + p));
+  return u < 0 ? -t : t;
+}
+
 /** phi[i] = φ_i(h[i]) and dphi[i] = φ_i'(h[i]) for i < n; gains and shifts per neuron. */
 export function activate<T>(
   n: i32,
@@ -33,18 +53,8 @@ export function activate<T>(
       g = <f64>load<T>(gains + at);
       u = g * (x - <f64>load<T>(shifts + at));
     }
-    const a = Math.abs(u);
-    let t: f64, p: f64;
-    if (a < HALF_LN2) {
-      const e = Math.expm1(-2 * a);
-      t = -e / (2 + e);
-      p = 1 + e;
-    } else {
-      p = Math.exp(-2 * a);
-      t = (1 - p) / (1 + p);
-    }
-    if (u < 0) t = -t;
-    const sech2 = (4 * p) / ((1 + p) * (1 + p));
+    const t = tanhSech2(u);
+    const sech2 = lastSech2;
     if (act == TANH_POS) {
       store<T>(phi + at, <T>(0.5 * (1 + t)));
       store<T>(dphi + at, <T>(0.5 * g * sech2));

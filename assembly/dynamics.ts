@@ -44,14 +44,14 @@ export function tangentSteps<T>(ptr: usize, steps: i32): void {
   }
 }
 
-/** Orthonormalises the frame; logs[j] = log|R_jj|. */
-export function orthonormalize<T>(ptr: usize): void {
+/** Orthonormalises the frame; logs[j] = log|R_jj|; with R ≠ 0 also the factor R (k×k). */
+export function orthonormalize<T>(ptr: usize, R: usize): void {
   const ws = changetype<Workspace>(ptr);
-  householderQR<T>(ws.n, ws.ld, ws.k, ws.Q, ws.v, ws.tau, ws.logs);
+  householderQR<T>(ws.n, ws.ld, ws.k, ws.Q, ws.v, ws.tau, ws.logs, R);
 }
 
 /** One re-orthonormalisation interval: `steps` tangent steps, then QR. */
 export function interval<T>(ptr: usize, steps: i32): void {
   tangentSteps<T>(ptr, steps);
-  orthonormalize<T>(ptr);
+  orthonormalize<T>(ptr, 0);
 }

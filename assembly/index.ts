@@ -7,6 +7,7 @@
 
 import { activate } from "./activation";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";
+import { Adjoint, adjointBegin, adjointFree, adjointQR, adjointStep } from "./adjoint";
 import { freeWorkspace, newWorkspace, Workspace } from "./workspace";
 
 /** Allocates a workspace for n neurons and k tangent vectors in f64. */
@@ -17,9 +18,19 @@ export function wsNew_f64(n: i32, k: i32): usize {
 export function wsNew_f32(n: i32, k: i32): usize {
   return newWorkspace<f32>(n, k);
 }
-/** Frees a workspace. */
+/** Frees a workspace (and its adjoint buffers). */
 export function wsFree(ws: usize): void {
+  adjointFree(ws);
   freeWorkspace(ws);
+}
+
+/** Allocates `bytes` bytes (16-byte aligned) for the host, e.g. a checkpoint tape. */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
+/** Frees memory from {@link alloc}. */
+export function free(ptr: usize): void {
+  heap.free(ptr);
 }
 
 /** Sets the activation code (0 tanh, 1 tanh_stretched, 2 tanh_pos) and the time step. */
@@ -34,7 +45,10 @@ export function wsLd(ws: usize): i32 {
   return changetype<Workspace>(ws).ld;
 }
 
-/** Address of a workspace buffer: 0 W, 1 h, 2 phi, 3 dphi, 4 gains, 5 shifts, 6 Q, 7 logs. */
+/**
+ * Address of a workspace buffer: 0 W, 1 h, 2 phi, 3 dphi, 4 gains, 5 shifts, 6 Q, 7 logs; of the
+ * adjoint (after adjointBegin): 8 hbar, 9 Qbar, 10 Wbar, 11 gbar, 12 sbar.
+ */
 export function wsField(ws: usize, field: i32): usize {
   const w = changetype<Workspace>(ws);
   switch (field) {
@@ -54,6 +68,20 @@ export function wsField(ws: usize, field: i32): usize {
       return w.Q;
     case 7:
       return w.logs;
+  }
+  if (w.adj == 0) return 0;
+  const ad = changetype<Adjoint>(w.adj);
+  switch (field) {
+    case 8:
+      return ad.hbar;
+    case 9:
+      return ad.Qbar;
+    case 10:
+      return ad.Wbar;
+    case 11:
+      return ad.gbar;
+    case 12:
+      return ad.sbar;
   }
   return 0;
 }
@@ -85,13 +113,13 @@ export function tangentSteps_f64(ws: usize, steps: i32): void {
 export function tangentSteps_f32(ws: usize, steps: i32): void {
   tangentSteps<f32>(ws, steps);
 }
-/** QR of the frame, logs = log|R_jj| (f64). */
-export function orthonormalize_f64(ws: usize): void {
-  orthonormalize<f64>(ws);
+/** QR of the frame, logs = log|R_jj|; with R ≠ 0 the factor R too (k×k column-major) (f64). */
+export function orthonormalize_f64(ws: usize, R: usize): void {
+  orthonormalize<f64>(ws, R);
 }
-/** QR of the frame, logs = log|R_jj| (f32). */
-export function orthonormalize_f32(ws: usize): void {
-  orthonormalize<f32>(ws);
+/** QR of the frame, logs = log|R_jj|; with R ≠ 0 the factor R too (k×k column-major) (f32). */
+export function orthonormalize_f32(ws: usize, R: usize): void {
+  orthonormalize<f32>(ws, R);
 }
 /** `steps` tangent steps then QR (f64). */
 export function interval_f64(ws: usize, steps: i32): void {
@@ -100,4 +128,29 @@ export function interval_f64(ws: usize, steps: i32): void {
 /** `steps` tangent steps then QR (f32). */
 export function interval_f32(ws: usize, steps: i32): void {
   interval<f32>(ws, steps);
+}
+
+/** Starts a backward pass: adjoint buffers allocated (once) and zeroed, Wᵀ stored (f64). */
+export function adjointBegin_f64(ws: usize): void {
+  adjointBegin<f64>(ws);
+}
+/** Starts a backward pass: adjoint buffers allocated (once) and zeroed, Wᵀ stored (f32). */
+export function adjointBegin_f32(ws: usize): void {
+  adjointBegin<f32>(ws);
+}
+/** One step backwards at the stored state hT and frame QT (f64). */
+export function adjointStep_f64(ws: usize, hT: usize, QT: usize, tangent: i32): void {
+  adjointStep<f64>(ws, hT, QT, tangent);
+}
+/** One step backwards at the stored state hT and frame QT (f32). */
+export function adjointStep_f32(ws: usize, hT: usize, QT: usize, tangent: i32): void {
+  adjointStep<f32>(ws, hT, QT, tangent);
+}
+/** One QR backwards with its outputs Qp, R and c = ∂L/∂log|R_jj| (f64). */
+export function adjointQR_f64(ws: usize, Qp: usize, R: usize, c: usize): void {
+  adjointQR<f64>(ws, Qp, R, c);
+}
+/** One QR backwards with its outputs Qp, R and c = ∂L/∂log|R_jj| (f32). */
+export function adjointQR_f32(ws: usize, Qp: usize, R: usize, c: usize): void {
+  adjointQR<f32>(ws, Qp, R, c);
 }

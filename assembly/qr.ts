@@ -374,7 +374,7 @@ function buildT<T>(jb: i32, tau: usize, G: usize, ldG: i32, Tm: usize): void {
 
 /**
  * Makes reflector j from column j of Q (its entries below the diagonal become v_j, scaled so
- * that v_j(j) = 1); writes tau[j] and logs[j] = log|R_jj|, returns tau_j.
+ * that v_j(j) = 1), puts R_jj on the diagonal, writes tau[j] and logs[j] = log|R_jj|, returns tau_j.
  */
 // @ts-ignore: decorator
 @inline function reflector<T>(n: i32, ld: i32, j: i32, col: usize, tau: usize, logs: usize): T {
@@ -402,6 +402,7 @@ function buildT<T>(jb: i32, tau: usize, G: usize, ldG: i32, Tm: usize): void {
     t = (beta - alpha) / beta;
     scaleRows<T>(j + 1, n, ld, col, <T>1 / (alpha - beta));
   }
+  store<T>(col + (<usize>j << sh), beta); // R_jj (the diagonal is never read as part of v_j)
   store<T>(tau + (<usize>j << sh), t);
   store<f64>(logs + (<usize>j << 3), Math.log(Math.abs(<f64>beta)));
   return t;
@@ -416,8 +417,29 @@ function loadReflector<T>(ld: i32, j: i32, Q: usize, v: usize): void {
   copyRows<T>(j + 1, ld, col, v);
 }
 
+/** Copies the upper triangle of the factored frame (R, k×k column-major) into R when R ≠ 0. */
+function copyR<T>(ld: i32, k: i32, Q: usize, R: usize): void {
+  if (R == 0) return;
+  const sh = alignof<T>();
+  for (let j = 0; j < k; j++) {
+    const col = Q + ((<usize>j * ld) << sh);
+    const out = R + ((<usize>j * k) << sh);
+    for (let i = 0; i <= j; i++) store<T>(out + (<usize>i << sh), load<T>(col + (<usize>i << sh)));
+    for (let i = j + 1; i < k; i++) store<T>(out + (<usize>i << sh), <T>0);
+  }
+}
+
 /** Unblocked Householder (geqr2 + org2r) for narrow or small frames (k ≤ SMALL_K or n ≤ SMALL_N). */
-function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: usize, logs: usize): void {
+function householderSmall<T>(
+  n: i32,
+  ld: i32,
+  k: i32,
+  Q: usize,
+  v: usize,
+  tau: usize,
+  logs: usize,
+  R: usize,
+): void {
   const sh = alignof<T>();
   const colBytes = <usize>ld << sh;
   for (let j = 0; j < k; j++) {
@@ -427,6 +449,7 @@ function householderSmall<T>(n: i32, ld: i32, k: i32, Q: usize, v: usize, tau: u
       applyReflector<T>(ld, <usize>(j & ~3) << sh, colBytes, j + 1, k, t, Q, v);
     }
   }
+  copyR<T>(ld, k, Q, R);
   for (let j = k - 1; j >= 0; j--) {
     const col = Q + <usize>j * colBytes;
     const t = load<T>(tau + (<usize>j << sh));
@@ -466,7 +489,10 @@ function combineRows<T>(m: i32, dst: usize, src: usize, rs: usize, coef: usize, 
   }
 }
 
-/** Orthonormalises Q in place and writes logs[j] = log|R_jj| (see the file header). */
+/**
+ * Orthonormalises Q in place and writes logs[j] = log|R_jj| (see the file header); with R ≠ 0
+ * also writes the triangular factor there (k×k column-major, zero below the diagonal).
+ */
 export function householderQR<T>(
   n: i32,
   ld: i32,
@@ -475,6 +501,7 @@ export function householderQR<T>(
   v: usize,
   tau: usize,
   logs: usize,
+  R: usize,
 ): void {
   const sh = alignof<T>();
   const sz = <usize>sizeof<T>();
@@ -486,7 +513,7 @@ export function householderQR<T>(
   const rs = <usize>ldS * sz;
   const Tall = S + <usize>(NB * ldS) * sz;
   if (k <= SMALL_K || n <= SMALL_N) {
-    householderSmall<T>(n, ld, k, Q, v, tau, logs);
+    householderSmall<T>(n, ld, k, Q, v, tau, logs, R);
     return;
   }
   // Factorisation, block by block.
@@ -522,6 +549,7 @@ export function householderQR<T>(
       updateCmVS<T>(start, end, colBytes, V, na, C, m, S, ldS);
     }
   }
+  copyR<T>(ld, k, Q, R);
   // Formation of Q = H_0···H_k−1 [I_k; 0], last block first.
   const last = ((k - 1) / NB) * NB;
   for (let j0 = last; j0 >= 0; j0 -= NB) {

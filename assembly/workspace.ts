@@ -6,8 +6,8 @@
 //   v       QR scratch, qrScratchLength(ld, k) elements (blocked Householder: V, S, T)
 //   Q       k columns of ld (column-major N×k frame)
 //   X       packed panels of the scaled frame, panels·ld·PW (at least ld)
-//   Y       ld (unused since the product and the update of the tangent step were fused)
 //   tau     k reflector scalars (T);  logs  k values of log|R_jj| (f64)
+//   adj     the adjoint buffers, allocated by adjointBegin (0 until then)
 
 import { qrScratchLength } from "./qr";
 
@@ -52,9 +52,9 @@ import { qrScratchLength } from "./qr";
   v: usize = 0;
   Q: usize = 0;
   X: usize = 0;
-  Y: usize = 0;
   tau: usize = 0;
   logs: usize = 0;
+  adj: usize = 0; // adjoint buffers (assembly/adjoint.ts), allocated on first use
 }
 
 function zeroed(bytes: usize): usize {
@@ -83,7 +83,6 @@ export function newWorkspace<T>(n: i32, k: i32): usize {
   ws.v = zeroed(<usize>qrScratchLength(ld, k) * sz);
   ws.Q = zeroed(<usize>max(k, 1) * ld * sz);
   ws.X = zeroed(<usize>max(panels * ld * pw, ld) * sz);
-  ws.Y = zeroed(<usize>ld * sz);
   ws.tau = zeroed(<usize>max(k, 1) * sz);
   ws.logs = zeroed(<usize>max(k, 1) * 8);
   return changetype<usize>(ws);
@@ -101,7 +100,6 @@ export function freeWorkspace(ptr: usize): void {
   heap.free(ws.v);
   heap.free(ws.Q);
   heap.free(ws.X);
-  heap.free(ws.Y);
   heap.free(ws.tau);
   heap.free(ws.logs);
   heap.free(ptr);

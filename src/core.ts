@@ -6,7 +6,13 @@
 
 import { instantiate } from "@assemblyscript/loader";
 import { lyapunovSpectrum, type LyapunovSpectrumOptions, type SpectrumResult } from "./lyapunov_spectrum.ts";
+import type { LossName } from "./losses.ts";
 import type { Network } from "./network.ts";
+import {
+  type SpectrumGradient,
+  spectrumGradient,
+  type SpectrumGradientOptions,
+} from "./spectrum_gradient.ts";
 import { type CoreExports, type Precision, Workspace } from "./workspace.ts";
 
 /** Where the core comes from: its bytes, a URL, or an already compiled module. */
@@ -31,6 +37,11 @@ export class Core {
   /** A new workspace for n neurons and a k-column frame (free it when done). */
   workspace(n: number, k: number, precision: Precision = "f64"): Workspace {
     return new Workspace(this.exports, n, k, precision);
+  }
+
+  /** A loss on the spectrum and its exact gradient (see {@linkcode spectrumGradient}). */
+  spectrumGradient(net: Network, loss: LossName, options: SpectrumGradientOptions): SpectrumGradient {
+    return spectrumGradient(this, net, loss, options);
   }
 
   /** Lyapunov spectrum of a network (see {@linkcode lyapunovSpectrum}). */

@@ -146,66 +146,20 @@ export function lyapunovSpectrum(
   net: Network,
   options: LyapunovSpectrumOptions = {},
 ): SpectrumResult {
-  validateNetwork(net);
-  const o = { ...SPECTRUM_DEFAULTS, ...definedOnly(options) };
+  const plan = planSpectrum(net, options);
+  const { o, k, history, auto, fixedM, transient, frameSteps, observed } = plan;
   const { n } = net;
-  const k = options.nle ?? n;
-  if (!Number.isInteger(k) || k < 1 || k > n) {
-    fail(`nle must be an integer between 1 and n, got nle=${k}, n=${n}`);
-  }
-  if (!Number.isFinite(o.dt) || o.dt <= 0 || o.dt > 1) fail(`dt must be in (0, 1], got dt=${o.dt}`);
-  const auto = o.tons === "auto";
-  if (!auto) {
-    if (typeof o.tons !== "number" || !(o.tons >= o.dt) || !Number.isFinite(o.tons)) {
-      fail(`tons must be "auto" or a number >= dt, got tons=${o.tons}, dt=${o.dt}`);
-    }
-  }
-  checkTime("ttr", o.ttr, 0, true);
-  checkTime("tframe", o.tframe, 0, true);
-  checkTime("tsim", o.tsim, 0, false);
-  if (!Number.isInteger(o.blocks) || o.blocks < 1) fail(`blocks must be a positive integer, got ${o.blocks}`);
-  if (o.precision !== "f64" && o.precision !== "f32") {
-    fail(`precision must be f64 or f32, got ${o.precision}`);
-  }
-  const history = o.history === true ? Infinity : o.history === false ? 0 : o.history;
-  if (!(history >= 0)) fail(`history must be true, false or a number of points >= 0, got ${o.history}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
-    fail(`seed must be an integer in [0, 2^32), got ${o.seed}`);
-  }
-  const h0 = options.h0 ?? randomState(n, o.seed);
-  checkVector("h0", h0, n, "n");
-  const q0 = options.q0 ?? randomFrame(n, k, o.seed);
-  checkVector("q0", q0, n * k, "n*nle");
-
   const dt = o.dt;
-  const fixedM = auto ? 0 : Math.max(1, Math.round((o.tons as number) / dt));
-  const roundUp = (steps: number) => (auto ? steps : Math.ceil(steps / fixedM) * fixedM);
-  const transient = Math.round(o.ttr / dt);
-  const frameSteps = roundUp(Math.round(o.tframe / dt));
-  const observed = Math.max(1, roundUp(Math.round(o.tsim / dt)));
   const total = transient + frameSteps + observed;
 
   const start = performance.now();
-  const ws = factory.workspace(n, k, o.precision);
+  const ws = startWorkspace(factory, net, plan);
   try {
-    ws.setNetwork(net, dt);
-    ws.setState(h0);
-    ws.setFrame(q0);
-    const q0logs = ws.orthonormalize();
-    const tiny = Math.log(RANK_TOLERANCE[o.precision]);
-    for (let j = 0; j < k; j++) {
-      let norm2 = 0;
-      for (let i = 0; i < n; i++) norm2 += q0[i * k + j] ** 2;
-      if (!(q0logs[j] - 0.5 * Math.log(norm2) > tiny)) {
-        fail(`q0 is rank deficient: column ${j} depends on the columns before it`);
-      }
-    }
-
     let done = 0;
     let nextReport = 0;
     const report = () => {
-      if (o.onProgress && done >= nextReport) {
-        o.onProgress({ done, total });
+      if (options.onProgress && done >= nextReport) {
+        options.onProgress({ done, total });
         nextReport = Math.min(total, done + Math.ceil(total / 100));
       }
     };
@@ -298,6 +252,107 @@ export function lyapunovSpectrum(
     };
   } finally {
     ws.free();
+  }
+}
+
+/** A validated spectrum computation: options with defaults, inputs and step counts. */
+export interface SpectrumPlan {
+  /** The options with their defaults applied. */
+  o: typeof SPECTRUM_DEFAULTS;
+  /** Number of exponents. */
+  k: number;
+  /** Points of history (Infinity: every QR; 0: none). */
+  history: number;
+  /** Whether the QR interval is chosen automatically. */
+  auto: boolean;
+  /** Steps between QRs (0 with tons "auto"). */
+  fixedM: number;
+  /** Initial state. */
+  h0: ArrayLike<number>;
+  /** Start frame (n×k row-major, not yet orthonormal). */
+  q0: ArrayLike<number>;
+  /** Steps of the transient. */
+  transient: number;
+  /** Steps of the frame transient. */
+  frameSteps: number;
+  /** Steps of the observation window. */
+  observed: number;
+}
+
+/** Validates a network and spectrum options and counts the steps of each phase (DESIGN §3). */
+export function planSpectrum(net: Network, options: LyapunovSpectrumOptions): SpectrumPlan {
+  validateNetwork(net);
+  const o = { ...SPECTRUM_DEFAULTS, ...definedOnly(options) } as typeof SPECTRUM_DEFAULTS;
+  const { n } = net;
+  const k = options.nle ?? n;
+  if (!Number.isInteger(k) || k < 1 || k > n) {
+    fail(`nle must be an integer between 1 and n, got nle=${k}, n=${n}`);
+  }
+  if (!Number.isFinite(o.dt) || o.dt <= 0 || o.dt > 1) fail(`dt must be in (0, 1], got dt=${o.dt}`);
+  const auto = o.tons === "auto";
+  if (!auto) {
+    if (typeof o.tons !== "number" || !(o.tons >= o.dt) || !Number.isFinite(o.tons)) {
+      fail(`tons must be "auto" or a number >= dt, got tons=${o.tons}, dt=${o.dt}`);
+    }
+  }
+  checkTime("ttr", o.ttr, 0, true);
+  checkTime("tframe", o.tframe, 0, true);
+  checkTime("tsim", o.tsim, 0, false);
+  if (!Number.isInteger(o.blocks) || o.blocks < 1) fail(`blocks must be a positive integer, got ${o.blocks}`);
+  if (o.precision !== "f64" && o.precision !== "f32") {
+    fail(`precision must be f64 or f32, got ${o.precision}`);
+  }
+  const history = o.history === true ? Infinity : o.history === false ? 0 : o.history;
+  if (!(history >= 0)) fail(`history must be true, false or a number of points >= 0, got ${o.history}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
+    fail(`seed must be an integer in [0, 2^32), got ${o.seed}`);
+  }
+  const h0 = options.h0 ?? randomState(n, o.seed);
+  checkVector("h0", h0, n, "n");
+  const q0 = options.q0 ?? randomFrame(n, k, o.seed);
+  checkVector("q0", q0, n * k, "n*nle");
+  const dt = o.dt;
+  const fixedM = auto ? 0 : Math.max(1, Math.round((o.tons as number) / dt));
+  const roundUp = (steps: number) => (auto ? steps : Math.ceil(steps / fixedM) * fixedM);
+  return {
+    o,
+    k,
+    history,
+    auto,
+    fixedM,
+    h0,
+    q0,
+    transient: Math.round(o.ttr / dt),
+    frameSteps: roundUp(Math.round(o.tframe / dt)),
+    observed: Math.max(1, roundUp(Math.round(o.tsim / dt))),
+  };
+}
+
+/**
+ * A workspace holding the network, h0 and the orthonormalised q0 of a plan; throws when q0's
+ * columns are not independent. The caller frees it.
+ */
+export function startWorkspace(factory: WorkspaceFactory, net: Network, plan: SpectrumPlan): Workspace {
+  const { n } = net;
+  const { o, k, q0 } = plan;
+  const ws = factory.workspace(n, k, o.precision);
+  try {
+    ws.setNetwork(net, o.dt);
+    ws.setState(plan.h0);
+    ws.setFrame(q0);
+    const q0logs = ws.orthonormalize();
+    const tiny = Math.log(RANK_TOLERANCE[o.precision]);
+    for (let j = 0; j < k; j++) {
+      let norm2 = 0;
+      for (let i = 0; i < n; i++) norm2 += q0[i * k + j] ** 2;
+      if (!(q0logs[j] - 0.5 * Math.log(norm2) > tiny)) {
+        fail(`q0 is rank deficient: column ${j} depends on the columns before it`);
+      }
+    }
+    return ws;
+  } catch (e) {
+    ws.free();
+    throw e;
   }
 }
 

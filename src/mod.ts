@@ -62,3 +62,17 @@ export {
   type SweepParameter,
   type TransitionSummary,
 } from "./transition.ts";
+export {
+  customTarget,
+  LOSS_NAMES,
+  type LossName,
+  type LossValue,
+  parseLoss,
+  spectrumLoss,
+} from "./losses.ts";
+export {
+  type SpectrumGradient,
+  spectrumGradient,
+  type SpectrumGradientOptions,
+  type TrainSelection,
+} from "./spectrum_gradient.ts";

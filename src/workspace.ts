@@ -27,13 +27,35 @@ export interface CoreExports {
   stateSteps_f32(ws: number, steps: number): void;
   tangentSteps_f64(ws: number, steps: number): void;
   tangentSteps_f32(ws: number, steps: number): void;
-  orthonormalize_f64(ws: number): void;
-  orthonormalize_f32(ws: number): void;
+  orthonormalize_f64(ws: number, R: number): void;
+  orthonormalize_f32(ws: number, R: number): void;
   interval_f64(ws: number, steps: number): void;
   interval_f32(ws: number, steps: number): void;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  adjointBegin_f64(ws: number): void;
+  adjointBegin_f32(ws: number): void;
+  adjointStep_f64(ws: number, hT: number, QT: number, tangent: number): void;
+  adjointStep_f32(ws: number, hT: number, QT: number, tangent: number): void;
+  adjointQR_f64(ws: number, Qp: number, R: number, c: number): void;
+  adjointQR_f32(ws: number, Qp: number, R: number, c: number): void;
 }
 
-const FIELD = { W: 0, h: 1, phi: 2, dphi: 3, gains: 4, shifts: 5, Q: 6, logs: 7 } as const;
+const FIELD = {
+  W: 0,
+  h: 1,
+  phi: 2,
+  dphi: 3,
+  gains: 4,
+  shifts: 5,
+  Q: 6,
+  logs: 7,
+  hbar: 8,
+  Qbar: 9,
+  Wbar: 10,
+  gbar: 11,
+  sbar: 12,
+} as const;
 
 /** A network's buffers in the core, for n neurons and a k-column tangent frame. */
 export class Workspace {
@@ -129,9 +151,12 @@ export class Workspace {
     this.#x[`tangentSteps_${this.#suffix}`](this.#ptr, steps);
   }
 
-  /** QR of the frame in place; returns log|R_jj| (a view, valid until the next call). */
-  orthonormalize(): Float64Array {
-    this.#x[`orthonormalize_${this.#suffix}`](this.#ptr);
+  /**
+   * QR of the frame in place; returns log|R_jj| (a view, valid until the next call). With `R`
+   * (an address from {@linkcode Workspace.alloc}) the factor R is stored there too.
+   */
+  orthonormalize(R = 0): Float64Array {
+    this.#x[`orthonormalize_${this.#suffix}`](this.#ptr, R);
     return this.#view(FIELD.logs, this.k) as Float64Array;
   }
 
@@ -139,6 +164,82 @@ export class Workspace {
   interval(steps: number): Float64Array {
     this.#x[`interval_${this.#suffix}`](this.#ptr, steps);
     return this.#view(FIELD.logs, this.k) as Float64Array;
+  }
+
+  /** Bytes of one element (8 in f64, 4 in f32). */
+  get elementBytes(): number {
+    return this.precision === "f64" ? 8 : 4;
+  }
+
+  /** Bytes of the state buffer (ld elements). */
+  get stateBytes(): number {
+    return this.ld * this.elementBytes;
+  }
+
+  /** Bytes of the frame buffer (k·ld elements). */
+  get frameBytes(): number {
+    return this.k * this.ld * this.elementBytes;
+  }
+
+  /** Allocates `bytes` bytes in the core's memory (for tapes and checkpoints); free with {@linkcode release}. */
+  alloc(bytes: number): number {
+    const ptr = this.#x.alloc(bytes);
+    if (ptr === 0) throw new RangeError(`Cannot allocate ${bytes} bytes in the core's memory`);
+    return ptr;
+  }
+
+  /** Frees memory from {@linkcode alloc}. */
+  release(ptr: number): void {
+    this.#x.free(ptr);
+  }
+
+  /** Copies the state (to = true: into `ptr`; false: from `ptr`). */
+  copyState(ptr: number, to: boolean): void {
+    this.#copy(this.#x.wsField(this.#ptr, FIELD.h), ptr, this.stateBytes, to);
+  }
+
+  /** Copies the frame (to = true: into `ptr`; false: from `ptr`). */
+  copyFrame(ptr: number, to: boolean): void {
+    this.#copy(this.#x.wsField(this.#ptr, FIELD.Q), ptr, this.frameBytes, to);
+  }
+
+  #copy(field: number, ptr: number, bytes: number, to: boolean): void {
+    const mem = new Uint8Array(this.#x.memory.buffer);
+    if (to) mem.copyWithin(ptr, field, field + bytes);
+    else mem.copyWithin(field, ptr, ptr + bytes);
+  }
+
+  /** Starts a backward pass: every cotangent and gradient set to zero. */
+  adjointBegin(): void {
+    this.#x[`adjointBegin_${this.#suffix}`](this.#ptr);
+  }
+
+  /** One step backwards at the stored state `hT` and frame `QT` (tangent = false: transient step). */
+  adjointStep(hT: number, QT: number, tangent: boolean): void {
+    this.#x[`adjointStep_${this.#suffix}`](this.#ptr, hT, QT, tangent ? 1 : 0);
+  }
+
+  /** One QR backwards: its output frame `Qp`, factor `R`, and `c` (k f64) = ∂L/∂log|R_jj|. */
+  adjointQR(Qp: number, R: number, c: number): void {
+    this.#x[`adjointQR_${this.#suffix}`](this.#ptr, Qp, R, c);
+  }
+
+  /** After a backward pass: ∂L/∂W (n×n row-major, every entry), ∂L/∂gain and ∂L/∂shift per neuron. */
+  adjointGradients(): { weights: Float64Array; gains: Float64Array; shifts: Float64Array } {
+    const { n, ld } = this;
+    const Wbar = this.#view(FIELD.Wbar, ld * ld);
+    const weights = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) weights[i * n + j] = Wbar[i * ld + j];
+    return {
+      weights,
+      gains: Float64Array.from(this.#view(FIELD.gbar, n)),
+      shifts: Float64Array.from(this.#view(FIELD.sbar, n)),
+    };
+  }
+
+  /** A view of `length` f64 values at `ptr` in the core's memory (valid until it grows). */
+  f64View(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.#x.memory.buffer, ptr, length);
   }
 
   /** Releases the buffers; the workspace cannot be used afterwards. */

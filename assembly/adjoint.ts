@@ -1,0 +1,259 @@
+// Adjoint (reverse mode) of the spectrum computation, one step or one QR at a time, walking the
+// trajectory backwards. Conventions of the forward pass (DESIGN §3): a = 1 − dt, b = dt,
+//   h' = a h + b W φ(h),   Q̃ = a Q + b W (d ⊙ Q) with d = φ'(h),   Q̃ = Q' R (Householder).
+// Cotangents (ḣ, Q̄) of (h', Q̃) in the adjoint buffers become those of (h, Q):
+//   z = Wᵀ ḣ,  Z = Wᵀ Q̄,  e = b z (cotangent of φ(h)),  f_i = b Σ_j Q_ij Z_ij (of φ'(h_i)),
+//   ḣ ← a ḣ + e ⊙ φ' + f ⊙ φ'',   Q̄ ← a Q̄ + b d ⊙ Z,
+//   W̄ += b (ḣ φᵀ + Q̄ (d ⊙ Q)ᵀ),   ḡ_i += e_i ∂φ/∂g + f_i ∂φ'/∂g,   s̄_i likewise.
+// QR: with c_j = ∂L/∂log|R_jj| (so R̄ = diag(c_j / R_jj)) and M = R R̄ᵀ − Q̄ᵀ Q' (only its lower
+// triangle is needed), the cotangent of Q̃ is [Q̄ + Q' copyltu(M)] R⁻ᵀ.
+// Wᵀ is kept transposed (WT) so that both products run through the forward kernels. Buffers
+// are column-major with leading dimension ld like the forward ones; gradients per neuron.
+// Cost per step: 4·n·ld·(k + 1) flops; per QR about 2·n·k² flops.
+
+import { activate, lastSech2, TANH, TANH_POS, tanhSech2 } from "./activation";
+import { matvec1 } from "./matvec";
+import { pack, panelProduct } from "./tangent";
+import { lanesSum, Workspace } from "./workspace";
+
+/** The adjoint buffers of a workspace. */
+@unmanaged export class Adjoint {
+  WT: usize = 0; // ld×ld, WT[pre·ld + post] = W[post·ld + pre]
+  hbar: usize = 0; // ld
+  Qbar: usize = 0; // k×ld
+  Z: usize = 0; // k×ld, Wᵀ Q̄
+  z: usize = 0; // ld, Wᵀ ḣ
+  Wbar: usize = 0; // ld×ld, like W
+  gbar: usize = 0; // ld
+  sbar: usize = 0; // ld
+  ones: usize = 0; // ld
+  XS: usize = 0; // k×ld, d ⊙ Q
+  f: usize = 0; // ld
+  M: usize = 0; // k×k
+}
+
+function zeroed(bytes: usize): usize {
+  const ptr = heap.alloc(bytes);
+  memory.fill(ptr, 0, bytes);
+  return ptr;
+}
+
+/** Allocates (once) and resets the adjoint buffers: WT = Wᵀ, every cotangent and gradient 0. */
+export function adjointBegin<T>(ptr: usize): void {
+  const ws = changetype<Workspace>(ptr);
+  const ld = <usize>ws.ld;
+  const k = <usize>max(ws.k, 1);
+  const sz = <usize>sizeof<T>();
+  if (ws.adj == 0) {
+    const ad = changetype<Adjoint>(zeroed(offsetof<Adjoint>()));
+    ad.WT = zeroed(ld * ld * sz);
+    ad.hbar = zeroed(ld * sz);
+    ad.Qbar = zeroed(k * ld * sz);
+    ad.Z = zeroed(k * ld * sz);
+    ad.z = zeroed(ld * sz);
+    ad.Wbar = zeroed(ld * ld * sz);
+    ad.gbar = zeroed(ld * sz);
+    ad.sbar = zeroed(ld * sz);
+    ad.ones = zeroed(ld * sz);
+    ad.XS = zeroed(k * ld * sz);
+    ad.f = zeroed(ld * sz);
+    ad.M = zeroed(k * k * sz);
+    ws.adj = changetype<usize>(ad);
+  }
+  const ad = changetype<Adjoint>(ws.adj);
+  const sh = alignof<T>();
+  for (let i: usize = 0; i < ld; i++) {
+    for (let j: usize = 0; j < ld; j++) {
+      store<T>(ad.WT + ((j * ld + i) << sh), load<T>(ws.W + ((i * ld + j) << sh)));
+    }
+  }
+  for (let i = 0; i < ws.n; i++) store<T>(ad.ones + (<usize>i << sh), <T>1);
+  memory.fill(ad.hbar, 0, ld * sz);
+  memory.fill(ad.Qbar, 0, k * ld * sz);
+  memory.fill(ad.Wbar, 0, ld * ld * sz);
+  memory.fill(ad.gbar, 0, ld * sz);
+  memory.fill(ad.sbar, 0, ld * sz);
+}
+
+/** Frees the adjoint buffers of a workspace (if any). */
+export function adjointFree(ptr: usize): void {
+  const ws = changetype<Workspace>(ptr);
+  if (ws.adj == 0) return;
+  const ad = changetype<Adjoint>(ws.adj);
+  heap.free(ad.WT);
+  heap.free(ad.hbar);
+  heap.free(ad.Qbar);
+  heap.free(ad.Z);
+  heap.free(ad.z);
+  heap.free(ad.Wbar);
+  heap.free(ad.gbar);
+  heap.free(ad.sbar);
+  heap.free(ad.ones);
+  heap.free(ad.XS);
+  heap.free(ad.f);
+  heap.free(ad.M);
+  heap.free(ws.adj);
+  ws.adj = 0;
+}
+
+/** W̄[i, ·] += b (ḣ_i φ + Σ_j Q̄_ij XS_j) for every row i (four rows per pass, v128 over columns). */
+function rankUpdate<T>(ld: i32, k: i32, Wbar: usize, hbar: usize, phi: usize, Qbar: usize, XS: usize, b: T): void {
+  const sh = alignof<T>();
+  const row = <usize>ld << sh;
+  for (let i = 0; i < ld; i += 4) {
+    const w0 = Wbar + <usize>i * row;
+    const hb = hbar + (<usize>i << sh);
+    const u0 = v128.splat<T>(b * load<T>(hb));
+    const u1 = v128.splat<T>(b * load<T>(hb, sizeof<T>()));
+    const u2 = v128.splat<T>(b * load<T>(hb, 2 * sizeof<T>()));
+    const u3 = v128.splat<T>(b * load<T>(hb, 3 * sizeof<T>()));
+    for (let o: usize = 0; o < row; o += 16) {
+      const x = v128.load(phi + o);
+      let a0 = v128.add<T>(v128.load(w0 + o), v128.mul<T>(u0, x));
+      let a1 = v128.add<T>(v128.load(w0 + row + o), v128.mul<T>(u1, x));
+      let a2 = v128.add<T>(v128.load(w0 + 2 * row + o), v128.mul<T>(u2, x));
+      let a3 = v128.add<T>(v128.load(w0 + 3 * row + o), v128.mul<T>(u3, x));
+      for (let j = 0; j < k; j++) {
+        const q = Qbar + <usize>j * row + (<usize>i << sh);
+        const y = v128.load(XS + <usize>j * row + o);
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.splat<T>(b * load<T>(q)), y));
+        a1 = v128.add<T>(a1, v128.mul<T>(v128.splat<T>(b * load<T>(q, sizeof<T>())), y));
+        a2 = v128.add<T>(a2, v128.mul<T>(v128.splat<T>(b * load<T>(q, 2 * sizeof<T>())), y));
+        a3 = v128.add<T>(a3, v128.mul<T>(v128.splat<T>(b * load<T>(q, 3 * sizeof<T>())), y));
+      }
+      v128.store(w0 + o, a0);
+      v128.store(w0 + row + o, a1);
+      v128.store(w0 + 2 * row + o, a2);
+      v128.store(w0 + 3 * row + o, a3);
+    }
+  }
+}
+
+/**
+ * One step backwards (see the file header) at the stored pre-step state hT (ld) and frame QT
+ * (k×ld; ignored when tangent = 0, a state-only step of the transient).
+ */
+export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): void {
+  const ws = changetype<Workspace>(ptr);
+  const ad = changetype<Adjoint>(ws.adj);
+  const n = ws.n;
+  const ld = ws.ld;
+  const k = tangent ? ws.k : 0;
+  const a = 1 - ws.dt;
+  const b = ws.dt;
+  const sh = alignof<T>();
+  const col = <usize>ld << sh;
+  activate<T>(n, ws.act, hT, ws.gains, ws.shifts, ws.phi, ws.dphi);
+  matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+  memory.fill(ad.f, 0, col);
+  if (k > 0) {
+    pack<T>(n, ld, k, ws.panels, ad.ones, ad.Qbar, ws.X);
+    panelProduct<T>(n, ld, k, ws.panels, ad.WT, ws.X, ad.Z, <T>0, <T>1);
+    for (let j = 0; j < k; j++) {
+      const q = QT + <usize>j * col;
+      const zj = ad.Z + <usize>j * col;
+      const xs = ad.XS + <usize>j * col;
+      for (let i = 0; i < n; i++) {
+        const at = <usize>i << sh;
+        const qi = load<T>(q + at);
+        store<T>(ad.f + at, load<T>(ad.f + at) + qi * load<T>(zj + at));
+        store<T>(xs + at, load<T>(ws.dphi + at) * qi);
+      }
+    }
+  }
+  rankUpdate<T>(ld, k, ad.Wbar, ad.hbar, ws.phi, ad.Qbar, ad.XS, <T>b);
+  // Q̄ ← a Q̄ + b d ⊙ Z
+  for (let j = 0; j < k; j++) {
+    const qb = ad.Qbar + <usize>j * col;
+    const zj = ad.Z + <usize>j * col;
+    for (let i = 0; i < n; i++) {
+      const at = <usize>i << sh;
+      store<T>(qb + at, <T>a * load<T>(qb + at) + <T>b * load<T>(ws.dphi + at) * load<T>(zj + at));
+    }
+  }
+  // ḣ, ḡ, s̄ through the activation (in f64).
+  const act = ws.act;
+  const c = act == TANH_POS ? 0.5 : 1.0;
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << sh;
+    const e = b * <f64>load<T>(ad.z + at);
+    const f = b * <f64>load<T>(ad.f + at);
+    const x = <f64>load<T>(hT + at);
+    let g = 1.0;
+    let dx = x;
+    if (act != TANH) {
+      g = <f64>load<T>(ws.gains + at);
+      dx = x - <f64>load<T>(ws.shifts + at);
+    }
+    const u = g * dx;
+    const t = tanhSech2(u);
+    const S = lastSech2;
+    const dphi = c * g * S; // φ'
+    const d2phi = -2 * c * g * g * S * t; // φ''
+    store<T>(ad.hbar + at, <T>(a * <f64>load<T>(ad.hbar + at) + e * dphi + f * d2phi));
+    if (act != TANH) {
+      // ∂φ/∂g = c (x − s) S, ∂φ'/∂g = c S (1 − 2 u t); ∂φ/∂s = −c g S, ∂φ'/∂s = 2 c g² S t.
+      const gb = e * c * dx * S + f * c * S * (1 - 2 * u * t);
+      const sb = -e * c * g * S + f * 2 * c * g * g * S * t;
+      store<T>(ad.gbar + at, <T>(<f64>load<T>(ad.gbar + at) + gb));
+      store<T>(ad.sbar + at, <T>(<f64>load<T>(ad.sbar + at) + sb));
+    }
+  }
+}
+
+/** Σ_r x[r] y[r] over ld rows (v128 chunks, lanes added in order). */
+function dot<T>(ld: i32, x: usize, y: usize): T {
+  let s = v128.splat<T>(<T>0);
+  const end = <usize>ld << alignof<T>();
+  for (let o: usize = 0; o < end; o += 16) s = v128.add<T>(s, v128.mul<T>(v128.load(x + o), v128.load(y + o)));
+  return lanesSum<T>(s);
+}
+
+/** y += f·x over ld rows. */
+function axpy<T>(ld: i32, f: T, x: usize, y: usize): void {
+  const fv = v128.splat<T>(f);
+  const end = <usize>ld << alignof<T>();
+  for (let o: usize = 0; o < end; o += 16) v128.store(y + o, v128.add<T>(v128.load(y + o), v128.mul<T>(fv, v128.load(x + o))));
+}
+
+/**
+ * QR backwards: Q̄ (cotangent of the orthonormal factor Qp, k×ld) becomes the cotangent of
+ * the frame before the QR, [Q̄ + Qp copyltu(M)] R⁻ᵀ, with R (k×k column-major) and
+ * c (k values, f64) = ∂L/∂log|R_jj|.
+ */
+export function adjointQR<T>(ptr: usize, Qp: usize, R: usize, cs: usize): void {
+  const ws = changetype<Workspace>(ptr);
+  const ad = changetype<Adjoint>(ws.adj);
+  const ld = ws.ld;
+  const k = ws.k;
+  const sh = alignof<T>();
+  const col = <usize>ld << sh;
+  const M = ad.M;
+  // Lower triangle of M = R R̄ᵀ − Q̄ᵀ Qp: (R R̄ᵀ) is upper triangular with diagonal c_j.
+  for (let j = 0; j < k; j++) {
+    for (let i = j; i < k; i++) {
+      let m = -dot<T>(ld, ad.Qbar + <usize>i * col, Qp + <usize>j * col);
+      if (i == j) m += <T>load<f64>(cs + (<usize>j << 3));
+      store<T>(M + ((<usize>(j * k + i)) << sh), m);
+    }
+  }
+  // Q̄_j += Σ_i Qp_i C_ij with C = copyltu(M): C_ij = M[max(i,j), min(i,j)].
+  for (let j = 0; j < k; j++) {
+    const qb = ad.Qbar + <usize>j * col;
+    for (let i = 0; i < k; i++) {
+      const lo = min(i, j);
+      const hi = max(i, j);
+      axpy<T>(ld, load<T>(M + ((<usize>(lo * k + hi)) << sh)), Qp + <usize>i * col, qb);
+    }
+  }
+  // Q̄ ← B R⁻ᵀ: Ā_j = (B_j − Σ_{i>j} Ā_i R_ji) / R_jj, for j from the last column down.
+  for (let j = k - 1; j >= 0; j--) {
+    const qb = ad.Qbar + <usize>j * col;
+    for (let i = j + 1; i < k; i++) {
+      axpy<T>(ld, -load<T>(R + ((<usize>(i * k + j)) << sh)), ad.Qbar + <usize>i * col, qb);
+    }
+    const inv = <T>1 / load<T>(R + ((<usize>(j * k + j)) << sh));
+    const fv = v128.splat<T>(inv);
+    for (let o: usize = 0; o < col; o += 16) v128.store(qb + o, v128.mul<T>(fv, v128.load(qb + o)));
+  }
+}
