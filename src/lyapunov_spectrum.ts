@@ -148,7 +148,6 @@ export function lyapunovSpectrum(
 ): SpectrumResult {
   const plan = planSpectrum(net, options);
   const { o, k, history, auto, fixedM, transient, frameSteps, observed } = plan;
-  const { n } = net;
   const dt = o.dt;
   const total = transient + frameSteps + observed;
 
