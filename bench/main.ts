@@ -8,10 +8,10 @@
 
 import {
   deriveSeed,
-  type Job,
   linspace,
   loadCore,
   randomNetwork,
+  type SpectrumJob,
   WorkerPool,
   writeFileAtomic,
 } from "../src/mod.ts";
@@ -191,8 +191,8 @@ const versus = ORIGINAL.map((o) => {
 // ---- the default transition_2_chaos sweep on the worker pool ------------------------------
 // m_g 7 × n_samples 10 × N = 1000, nLE 1, tsim 200: wall time with 1 and 2 workers. The original
 // needs about 37 s per network at N = 1000 on one thread: about 43 minutes for the sweep.
-const sweepJobs: Job[] = linspace(0.5, 3, 7).flatMap((g, gi) =>
-  Array.from({ length: 10 }, (_, sample): Job => {
+const sweepJobs: SpectrumJob[] = linspace(0.5, 3, 7).flatMap((g, gi) =>
+  Array.from({ length: 10 }, (_, sample): SpectrumJob => {
     const seed = deriveSeed(0, gi * 10 + sample);
     return {
       kind: "spectrum",

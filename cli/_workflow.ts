@@ -10,8 +10,8 @@ import { stringify } from "csv-stringify/sync";
 import denoJson from "../deno.json" with { type: "json" };
 import {
   CORE_URL,
-  type Job,
   loadCore,
+  type SpectrumJob,
   type SpectrumResult,
   WorkerPool,
   writeFileAtomic,
@@ -28,7 +28,7 @@ export interface WorkflowSpec {
   options: Record<string, unknown>;
   seed: number;
   workers: number;
-  jobs: Job[];
+  jobs: SpectrumJob[];
   /** What one job is, for the progress bar ("networks", "samples"). */
   label: string;
   /** Write a run folder (false: compute and summarise only). @default {true} */

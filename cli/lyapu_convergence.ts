@@ -10,7 +10,13 @@
  */
 
 import { Command } from "commander";
-import { defaultWorkers, deriveSeed, type Job, randomNetwork, SPECTRUM_DEFAULTS } from "../src/mod.ts";
+import {
+  defaultWorkers,
+  deriveSeed,
+  randomNetwork,
+  SPECTRUM_DEFAULTS,
+  type SpectrumJob,
+} from "../src/mod.ts";
 import {
   activation,
   nonNegative,
@@ -89,7 +95,7 @@ export async function runConvergence(
   if (opts.nle > opts.n) throw new RangeError(`nle must be at most n, got nle=${opts.nle}, n=${opts.n}`);
   const workers = opts.workers ?? defaultWorkers();
   const network = randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
-  const jobs: Job[] = Array.from({ length: opts.n_samples }, (_, sample) => ({
+  const jobs: SpectrumJob[] = Array.from({ length: opts.n_samples }, (_, sample) => ({
     kind: "spectrum",
     network,
     options: {

@@ -13,10 +13,10 @@ import { Command, InvalidArgumentError } from "commander";
 import {
   defaultWorkers,
   deriveSeed,
-  type Job,
   linspace,
   parseActivation,
   SPECTRUM_DEFAULTS,
+  type SpectrumJob,
   summarize,
   type SweepParameter,
   type TransitionSummary,
@@ -137,7 +137,7 @@ export async function runTransition(
   const gs = linspace(opts.gmin, opts.gmax, opts.m_g);
   const fixedSeed = deriveSeed(opts.seed, 0xffffffff);
   const index = (gi: number, sample: number) => gi * opts.n_samples + sample;
-  const jobs: Job[] = [];
+  const jobs: SpectrumJob[] = [];
   gs.forEach((g, gi) => {
     for (let sample = 0; sample < opts.n_samples; sample++) {
       const s = deriveSeed(opts.seed, index(gi, sample));

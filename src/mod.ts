@@ -51,7 +51,7 @@ export {
   readNetwork,
   writeNetwork,
 } from "./network_file.ts";
-export { type Job, runJob, type SpectrumJob } from "./jobs.ts";
+export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
 export { defaultWorkers, WorkerPool } from "./pool.ts";
 export {
   linspace,
@@ -76,3 +76,13 @@ export {
   type SpectrumGradientOptions,
   type TrainSelection,
 } from "./spectrum_gradient.ts";
+export { npyBytes } from "./npy.ts";
+export {
+  type EpochLog,
+  type Part,
+  train,
+  TRAIN_DEFAULTS,
+  type TrainCheckpoint,
+  Trainer,
+  type TrainOptions,
+} from "./train.ts";

@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { Job } from "./jobs.ts";
-import type { SpectrumResult } from "./lyapunov_spectrum.ts";
+import type { Job, JobResult } from "./jobs.ts";
 
 /** A message to a worker. */
 export interface JobRequest {
@@ -58,9 +57,12 @@ export class WorkerPool {
    * Runs every job; `onResult(index, result)` is called as each finishes. Resolves with the
    * results in job order; rejects on the first failed job (the rest are not started).
    */
-  map(jobs: Job[], onResult?: (index: number, result: SpectrumResult) => void): Promise<SpectrumResult[]> {
+  map<J extends Job>(
+    jobs: J[],
+    onResult?: (index: number, result: JobResult<J>) => void,
+  ): Promise<JobResult<J>[]> {
     if (this.#closed) return Promise.reject(new Error("Cannot run jobs: the worker pool was terminated"));
-    const results: SpectrumResult[] = new Array(jobs.length);
+    const results: JobResult<J>[] = new Array(jobs.length);
     let next = 0;
     let done = 0;
     return new Promise((resolve, reject) => {
@@ -70,7 +72,7 @@ export class WorkerPool {
         if (failed || next >= jobs.length) return;
         const id = next++;
         worker.onmessage = (event: MessageEvent) => {
-          const msg = event.data as { id: number; result?: SpectrumResult; error?: string };
+          const msg = event.data as { id: number; result?: JobResult<J>; error?: string };
           if (msg.error !== undefined) {
             failed = true;
             reject(new Error(msg.error));
