@@ -17,10 +17,10 @@ import {
   writeFileAtomic,
 } from "../src/mod.ts";
 import { createRunFolder, type Manifest, sha256, writeManifest } from "../src/run_folder.ts";
-import { progressBar } from "./_progress.ts";
+import { progressBar, type ProgressDisplay } from "./_progress.ts";
 
-/** What a workflow asks of the frame. */
-export interface WorkflowSpec {
+/** What a run is, for its folder and manifest. */
+export interface RunSpec {
   workflow: string;
   runName: string;
   root: string;
@@ -28,21 +28,130 @@ export interface WorkflowSpec {
   options: Record<string, unknown>;
   seed: number;
   workers: number;
-  jobs: SpectrumJob[];
-  /** What one job is, for the progress bar ("networks", "samples"). */
+  /** Units of work in all, and what one is ("networks", "epochs"), for the progress bar. */
+  total: number;
   label: string;
-  /** Write a run folder (false: compute and summarise only). @default {true} */
+  /** Write a run folder (false: compute only). @default {true} */
   persist?: boolean;
+  /** Continue this existing run folder instead of creating one. */
+  resume?: string;
+}
+
+/** A running workflow: its folder, manifest, worker pool and progress. */
+export class WorkflowRun {
+  /** The run folder ("" when nothing is written). */
+  readonly dir: string;
+  /** The manifest (written at start, on every checkpoint and at the end). */
+  readonly manifest: Manifest;
+  /** The worker pool. */
+  readonly pool: WorkerPool;
+  #bar: ProgressDisplay;
+  #persist: boolean;
+  #onInterrupt: () => void;
+
+  private constructor(
+    dir: string,
+    manifest: Manifest,
+    pool: WorkerPool,
+    persist: boolean,
+    bar: ProgressDisplay,
+  ) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.pool = pool;
+    this.#persist = persist;
+    this.#bar = bar;
+    this.#onInterrupt = () => void this.#interrupt();
+    Deno.addSignalListener("SIGINT", this.#onInterrupt);
+    Deno.addSignalListener("SIGTERM", this.#onInterrupt);
+  }
+
+  /** Opens a run: loads the core, creates (or reopens) the folder, starts the pool. */
+  static async open(spec: RunSpec): Promise<WorkflowRun> {
+    const core = await loadCore();
+    const persist = spec.persist !== false;
+    let dir = "";
+    if (persist) dir = spec.resume ?? await createRunFolder(spec.root, spec.workflow, spec.runName);
+    const manifest: Manifest = {
+      workflow: spec.workflow,
+      run: dir.slice(dir.lastIndexOf("/") + 1),
+      command: spec.command,
+      options: spec.options,
+      seed: spec.seed,
+      tool: { name: "flybrain", version: denoJson.version },
+      wasmSha256: await sha256(await Deno.readFile(CORE_URL)),
+      workers: spec.workers,
+      start: new Date().toISOString(),
+      status: "running",
+      progress: { done: 0, total: spec.total },
+      files: ["manifest.json"],
+    };
+    const pool = new WorkerPool(core.module, spec.workers);
+    const run = new WorkflowRun(dir, manifest, pool, persist, progressBar(spec.total, spec.label));
+    await run.saveManifest();
+    return run;
+  }
+
+  /** Sets the units of work done. */
+  progress(done: number): void {
+    this.manifest.progress!.done = done;
+    this.#bar.update(done);
+  }
+
+  /** Writes the manifest (atomically). */
+  async saveManifest(): Promise<void> {
+    if (this.#persist) await writeManifest(this.dir, this.manifest);
+  }
+
+  /** Writes a file of the run folder (or a path under the output root), atomically, and lists it. */
+  async write(name: string, data: string | Uint8Array, path = `${this.dir}/${name}`): Promise<void> {
+    if (!this.#persist) return;
+    await writeFileAtomic(path, data);
+    if (!this.manifest.files.includes(name)) this.manifest.files.push(name);
+  }
+
+  /** Writes a CSV file (header + rows). */
+  csv(name: string, header: string[], rows: unknown[][]): Promise<void> {
+    return this.write(name, stringify([header, ...rows]));
+  }
+
+  /** Writes a JSON file. */
+  json(name: string, value: unknown): Promise<void> {
+    return this.write(name, JSON.stringify(value) + "\n");
+  }
+
+  /** Ends the run with a status (complete or failed, with the error), stops the pool. */
+  async close(error?: unknown): Promise<void> {
+    Deno.removeSignalListener("SIGINT", this.#onInterrupt);
+    Deno.removeSignalListener("SIGTERM", this.#onInterrupt);
+    this.#bar.stop();
+    this.pool.terminate();
+    this.manifest.status = error === undefined ? "complete" : "failed";
+    if (error !== undefined) this.manifest.error = (error as Error).message ?? String(error);
+    this.manifest.end = new Date().toISOString();
+    await this.saveManifest();
+  }
+
+  async #interrupt(): Promise<void> {
+    this.pool.terminate();
+    this.#bar.stop();
+    this.manifest.status = "interrupted";
+    this.manifest.end = new Date().toISOString();
+    await this.saveManifest();
+    const { done, total } = this.manifest.progress!;
+    console.error(
+      `interrupted after ${done} of ${total}: ${this.dir || "nothing saved"} (marked interrupted)`,
+    );
+    Deno.exit(130);
+  }
 }
 
 /** Writes the files of a finished run. */
-export interface RunWriter {
-  /** The run folder. */
-  dir: string;
-  /** Writes a CSV file (header + rows), atomically. */
-  csv(name: string, header: string[], rows: unknown[][]): Promise<void>;
-  /** Writes a JSON file, atomically. */
-  json(name: string, value: unknown): Promise<void>;
+export type RunWriter = Pick<WorkflowRun, "dir" | "csv" | "json">;
+
+/** What a one-batch workflow asks of the frame: its run and its jobs. */
+export interface WorkflowSpec extends Omit<RunSpec, "total"> {
+  jobs: SpectrumJob[];
 }
 
 /**
@@ -53,82 +162,15 @@ export async function runWorkflow(
   spec: WorkflowSpec,
   save: (out: RunWriter, results: SpectrumResult[]) => Promise<void>,
 ): Promise<string | undefined> {
-  const core = await loadCore();
-  if (spec.persist === false) {
-    const pool = new WorkerPool(core.module, spec.workers);
-    const bar = progressBar(spec.jobs.length, spec.label);
-    let done = 0;
-    try {
-      const results = await pool.map(spec.jobs, () => bar.update(++done));
-      await save({ dir: "", csv: async () => {}, json: async () => {} }, results);
-      return undefined;
-    } finally {
-      bar.stop();
-      pool.terminate();
-    }
-  }
-  const wasmSha256 = await sha256(await Deno.readFile(CORE_URL));
-  const dir = await createRunFolder(spec.root, spec.workflow, spec.runName);
-  const manifest: Manifest = {
-    workflow: spec.workflow,
-    run: dir.slice(dir.lastIndexOf("/") + 1),
-    command: spec.command,
-    options: spec.options,
-    seed: spec.seed,
-    tool: { name: "flybrain", version: denoJson.version },
-    wasmSha256,
-    workers: spec.workers,
-    start: new Date().toISOString(),
-    status: "running",
-    progress: { done: 0, total: spec.jobs.length },
-    files: ["manifest.json"],
-  };
-  await writeManifest(dir, manifest);
-  const pool = new WorkerPool(core.module, spec.workers);
-  const bar = progressBar(spec.jobs.length, spec.label);
+  const run = await WorkflowRun.open({ ...spec, total: spec.jobs.length });
   let done = 0;
-  const onInterrupt = async () => {
-    pool.terminate();
-    bar.stop();
-    manifest.status = "interrupted";
-    manifest.end = new Date().toISOString();
-    manifest.progress = { done, total: spec.jobs.length };
-    await writeManifest(dir, manifest);
-    console.error(
-      `interrupted after ${done} of ${spec.jobs.length} ${spec.label}: ${dir} (marked interrupted)`,
-    );
-    Deno.exit(130);
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
-  Deno.addSignalListener("SIGTERM", onInterrupt);
   try {
-    const results = await pool.map(spec.jobs, () => bar.update(++done));
-    bar.stop();
-    manifest.progress = { done, total: spec.jobs.length };
-    const out: RunWriter = {
-      dir,
-      csv: async (name, header, rows) => {
-        await writeFileAtomic(`${dir}/${name}`, stringify([header, ...rows]));
-        manifest.files.push(name);
-      },
-      json: async (name, value) => {
-        await writeFileAtomic(`${dir}/${name}`, JSON.stringify(value) + "\n");
-        manifest.files.push(name);
-      },
-    };
-    await save(out, results);
-    manifest.status = "complete";
-    return dir;
+    const results = await run.pool.map(spec.jobs, () => run.progress(++done));
+    await save(run, results);
   } catch (e) {
-    bar.stop();
-    manifest.status = "failed";
-    manifest.error = (e as Error).message;
+    await run.close(e);
     throw e;
-  } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
-    Deno.removeSignalListener("SIGTERM", onInterrupt);
-    pool.terminate();
-    manifest.end = new Date().toISOString();
-    if (manifest.status !== "interrupted") await writeManifest(dir, manifest);
   }
+  await run.close();
+  return spec.persist === false ? undefined : run.dir;
 }
