@@ -8,13 +8,16 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   ACTIVATION_ALIASES,
+  type LossName,
   type LyapunovSpectrumOptions,
   type Network,
   parseActivation,
+  parseLoss,
   RANDOM_NETWORK_DEFAULTS,
   randomNetwork,
   readNetwork,
   SPECTRUM_DEFAULTS,
+  type TrainSelection,
 } from "../src/mod.ts";
 import type { NetworkFile } from "../src/network_file.ts";
 
@@ -177,4 +180,25 @@ export interface RunFlags {
   out: string;
   workers?: number;
   json?: boolean;
+}
+
+/** Parses a loss name (l2, MSE, MSE_Custom, Sinai). */
+export function loss(value: string): LossName {
+  try {
+    return parseLoss(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message + ".");
+  }
+}
+
+/** Parses a comma-separated list of trained parts (weights,gains,shifts). */
+export function trainParts(value: string): TrainSelection {
+  const out: TrainSelection = {};
+  for (const part of value.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    if (part !== "weights" && part !== "gains" && part !== "shifts") {
+      throw new InvalidArgumentError(`Unknown part "${part}": expected weights, gains or shifts.`);
+    }
+    out[part] = true;
+  }
+  return out;
 }

@@ -103,11 +103,11 @@ export class WorkflowRun {
     if (this.#persist) await writeManifest(this.dir, this.manifest);
   }
 
-  /** Writes a file of the run folder (or a path under the output root), atomically, and lists it. */
+  /** Writes a file of the run folder (listed in the manifest), or at `path` under the output root, atomically. */
   async write(name: string, data: string | Uint8Array, path = `${this.dir}/${name}`): Promise<void> {
     if (!this.#persist) return;
     await writeFileAtomic(path, data);
-    if (!this.manifest.files.includes(name)) this.manifest.files.push(name);
+    if (path === `${this.dir}/${name}` && !this.manifest.files.includes(name)) this.manifest.files.push(name);
   }
 
   /** Writes a CSV file (header + rows). */

@@ -10,8 +10,10 @@ import { Command, CommanderError } from "commander";
 import { normalizeArgs } from "./_options.ts";
 import { inSandbox, runSandboxed, type SandboxSpec } from "./_sandbox.ts";
 import { demoCommand } from "./demo.ts";
+import { gradientCommand } from "./gradient.ts";
 import { convergenceCommand } from "./lyapu_convergence.ts";
 import { spectrumCommand } from "./spectrum.ts";
+import { trainRdCommand } from "./train_rd_model.ts";
 import { transitionCommand } from "./transition_2_chaos.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
@@ -22,7 +24,15 @@ export function program(): Command {
     .version(denoJson.version)
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") });
-  for (const sub of [spectrumCommand, convergenceCommand, transitionCommand, demoCommand]) {
+  const commands = [
+    spectrumCommand,
+    gradientCommand,
+    convergenceCommand,
+    transitionCommand,
+    trainRdCommand,
+    demoCommand,
+  ];
+  for (const sub of commands) {
     cmd.addCommand(
       sub.exitOverride().configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") }),
     );
@@ -33,9 +43,11 @@ export function program(): Command {
 /** Commands that run sandboxed, with the options naming their output root and input files. */
 const SANDBOXED: Readonly<Record<string, { out?: string; inputs: string[] }>> = {
   spectrum: { inputs: ["--network"] },
+  gradient: { inputs: ["--network"] },
   demo: { out: "data", inputs: [] },
   lyapu_convergence: { out: "data", inputs: [] },
   transition_2_chaos: { out: "data", inputs: [] },
+  train_rd_model: { out: "data", inputs: [] },
 };
 
 function optionValue(args: string[], name: string): string | undefined {

@@ -1,0 +1,165 @@
+/**
+ * The training workflows' loop: one Trainer per sample, gradients on the worker pool, Adam in
+ * this thread, and every `log_every` epochs the spectra, the model files (network JSON, `.npy`)
+ * and a checkpoint that `--resume` continues from exactly.
+ *
+ * Files: `<out>/logs/<workflow>/<run>/` holds `manifest.json`, `training.csv`
+ * (sample,epoch,loss,lambda_max,grad_norm_weights,grad_norm_gains,grad_norm_shifts,seconds) and
+ * `spectra.csv` (sample,epoch,i,lambda; epoch 0 = before training); `<out>/models/<workflow>/<run>/sample<i>/`
+ * holds `checkpoint.json`, `epoch<E>.json` (network file) and `weights_epoch<E>.npy` (and
+ * `gains_`/`shifts_` when trained).
+ *
+ * @module
+ */
+
+import { parse } from "csv-parse/sync";
+import {
+  type EpochLog,
+  type Network,
+  networkFileJson,
+  npyBytes,
+  type SpectrumJob,
+  type TrainCheckpoint,
+  Trainer,
+  type TrainOptions,
+} from "../src/mod.ts";
+import { type RunSpec, WorkflowRun } from "./_workflow.ts";
+
+/** One training of a workflow. */
+export interface TrainingSample {
+  network: Network;
+  options: TrainOptions;
+}
+
+/** What a training workflow asks of the loop. */
+export interface TrainingSpec extends Omit<RunSpec, "total" | "label"> {
+  samples: TrainingSample[];
+  epochs: number;
+  logEvery: number;
+  /** Exponents of the logged spectra. */
+  logNle: number;
+}
+
+const TRAINING_HEADER = [
+  "sample",
+  "epoch",
+  "loss",
+  "lambda_max",
+  "grad_norm_weights",
+  "grad_norm_gains",
+  "grad_norm_shifts",
+  "seconds",
+];
+
+/** The models folder of a run folder: `<root>/logs/<wf>/<run>` → `<root>/models/<wf>/<run>`. */
+export function modelsFolder(runDir: string): string {
+  const parts = runDir.split("/");
+  const i = parts.lastIndexOf("logs");
+  if (i < 0) throw new Error(`Not a run folder: ${runDir}`);
+  parts[i] = "models";
+  return parts.join("/");
+}
+
+function readRows(path: string): string[][] {
+  try {
+    return (parse(Deno.readTextFileSync(path)) as string[][]).slice(1);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+}
+
+/** Runs (or resumes) a training workflow; returns the run folder and the last logs. */
+export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; last: EpochLog[] }> {
+  const run = await WorkflowRun.open({ ...spec, total: spec.epochs, label: "epochs" });
+  try {
+    const models = modelsFolder(run.dir);
+    const samples = spec.samples.length;
+    let trainers: Trainer[];
+    let training: unknown[][] = [];
+    let spectra: unknown[][] = [];
+    const spectrumJobs = (): SpectrumJob[] =>
+      trainers.map((t) => ({
+        kind: "spectrum",
+        network: t.network,
+        options: { ...t.gradientJob().options, nle: spec.logNle, history: false },
+      }));
+    const logSpectra = async (epoch: number) => {
+      const results = await run.pool.map(spectrumJobs());
+      results.forEach((r, s) => r.exponents.forEach((l, i) => spectra.push([s, epoch, i + 1, l])));
+    };
+    const save = async () => {
+      await run.csv("training.csv", TRAINING_HEADER, training);
+      await run.csv("spectra.csv", ["sample", "epoch", "i", "lambda"], spectra);
+      for (let s = 0; s < samples; s++) {
+        const t = trainers[s];
+        const dir = `${models}/sample${s}`;
+        await Deno.mkdir(dir, { recursive: true });
+        const e = t.epoch;
+        const n = t.network.n;
+        const model = (name: string, data: string | Uint8Array) => run.write(name, data, `${dir}/${name}`);
+        await model(`epoch${e}.json`, JSON.stringify(networkFileJson(t.network)) + "\n");
+        await model(`weights_epoch${e}.npy`, npyBytes(t.network.weights, [n, n]));
+        for (const part of ["gains", "shifts"] as const) {
+          if (t.options.train[part]) {
+            await model(`${part}_epoch${e}.npy`, npyBytes(t.network[part], [t.network[part].length]));
+          }
+        }
+        await model("checkpoint.json", JSON.stringify(t.checkpoint()) + "\n");
+      }
+      await run.saveManifest();
+    };
+
+    if (spec.resume) {
+      trainers = spec.samples.map((sample, s) => {
+        const path = `${models}/sample${s}/checkpoint.json`;
+        let checkpoint: TrainCheckpoint;
+        try {
+          checkpoint = JSON.parse(Deno.readTextFileSync(path));
+        } catch (e) {
+          throw new Error(`Cannot resume ${run.dir}: cannot read ${path} (${(e as Error).message})`);
+        }
+        return new Trainer(sample.network, sample.options, checkpoint);
+      });
+      const epoch = trainers[0].epoch;
+      const kept = (rows: string[][]) => rows.filter((r) => Number(r[1]) <= epoch);
+      training = kept(readRows(`${run.dir}/training.csv`));
+      spectra = kept(readRows(`${run.dir}/spectra.csv`));
+      console.error(`Resuming ${run.dir} at epoch ${epoch}`);
+    } else {
+      trainers = spec.samples.map((s) => new Trainer(s.network, s.options));
+      await logSpectra(0);
+      await save();
+    }
+
+    let last: EpochLog[] = [];
+    for (let epoch = trainers[0].epoch + 1; epoch <= spec.epochs; epoch++) {
+      const results = await run.pool.map(trainers.map((t) => t.gradientJob()));
+      last = trainers.map((t, s) => t.apply(results[s]));
+      last.forEach((log, s) => {
+        const g = log.gradNorm;
+        training.push([
+          s,
+          epoch,
+          log.loss,
+          log.lambdaMax,
+          g.weights ?? "",
+          g.gains ?? "",
+          g.shifts ?? "",
+          log.seconds,
+        ]);
+      });
+      run.progress(epoch);
+      if (epoch % spec.logEvery === 0 || epoch === spec.epochs) {
+        await logSpectra(epoch);
+        await save();
+      }
+    }
+    run.progress(spec.epochs);
+    await run.close();
+    return { dir: run.dir, last };
+  } catch (e) {
+    await run.close(e);
+    throw e;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * `flybrain gradient`: a loss on the spectrum of one network and its exact gradient with
+ * respect to the trained parts.
+ *
+ * @module
+ */
+
+import { Command } from "commander";
+import { loadCore, type LossName, type TrainSelection } from "../src/mod.ts";
+import {
+  loss,
+  type NetworkFlags,
+  networkOptions,
+  number,
+  resolveNetwork,
+  resolveSpectrumOptions,
+  type SpectrumFlags,
+  spectrumOptions,
+  trainParts,
+} from "./_options.ts";
+
+function norm(x: Float64Array | undefined): string {
+  if (x === undefined) return "-";
+  let s = 0;
+  for (const v of x) s += v * v;
+  return Math.sqrt(s).toExponential(4);
+}
+
+/** The `gradient` command. */
+export const gradientCommand = spectrumOptions(
+  networkOptions(new Command("gradient").description("a loss on the spectrum and its exact gradient")),
+)
+  .requiredOption("--loss <name>", "l2 | MSE | MSE_Custom | Sinai (Sinai is maximised: the loss is −S)", loss)
+  .option("--target <c>", "target value of l2 and MSE", number, 0)
+  .option("--train <parts>", "comma-separated: weights,gains,shifts", trainParts, { weights: true })
+  .option("--json", "print {loss, exponents, grad, seconds} as one JSON object")
+  .action(
+    async (
+      opts: NetworkFlags & SpectrumFlags & {
+        loss: LossName;
+        target: number;
+        train: TrainSelection;
+        json?: boolean;
+      },
+    ) => {
+      const file = await resolveNetwork(opts);
+      const options = resolveSpectrumOptions(file, opts);
+      const core = await loadCore();
+      const res = core.spectrumGradient(file.network, opts.loss, {
+        ...options,
+        target: opts.target,
+        train: opts.train,
+      });
+      const grad: Record<string, number[]> = {};
+      for (const [part, g] of Object.entries(res.grad)) if (g) grad[part] = Array.from(g);
+      if (opts.json) {
+        console.log(
+          JSON.stringify({
+            loss: res.loss,
+            exponents: Array.from(res.exponents),
+            grad,
+            seconds: res.seconds,
+          }),
+        );
+        return;
+      }
+      console.log(`${opts.loss} loss of ${file.source}: ${res.loss}`);
+      console.log(`exponents: ${Array.from(res.exponents, (x) => x.toFixed(5)).join(" ")}`);
+      console.log(
+        `gradient norms: weights ${norm(res.grad.weights)}, gains ${norm(res.grad.gains)}, shifts ${
+          norm(res.grad.shifts)
+        }`,
+      );
+      console.log(`${res.seconds.toFixed(3)} s (spectrum + gradient)`);
+    },
+  );
