@@ -71,13 +71,34 @@ function readRows(path: string): string[][] {
 
 /** Runs (or resumes) a training workflow; returns the run folder and the last logs. */
 export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; last: EpochLog[] }> {
+  // Trainers first: bad options or a missing checkpoint fail before anything is written.
+  let training: unknown[][] = [];
+  let spectra: unknown[][] = [];
+  let trainers: Trainer[];
+  if (spec.resume) {
+    const models = modelsFolder(spec.resume);
+    trainers = spec.samples.map((sample, s) => {
+      const path = `${models}/sample${s}/checkpoint.json`;
+      let checkpoint: TrainCheckpoint;
+      try {
+        checkpoint = JSON.parse(Deno.readTextFileSync(path));
+      } catch (e) {
+        throw new Error(`Cannot resume ${spec.resume}: cannot read ${path} (${(e as Error).message})`);
+      }
+      return new Trainer(sample.network, sample.options, checkpoint);
+    });
+    const epoch = trainers[0].epoch;
+    const kept = (rows: string[][]) => rows.filter((r) => Number(r[1]) <= epoch);
+    training = kept(readRows(`${spec.resume}/training.csv`));
+    spectra = kept(readRows(`${spec.resume}/spectra.csv`));
+    console.error(`Resuming ${spec.resume} at epoch ${epoch}`);
+  } else {
+    trainers = spec.samples.map((s) => new Trainer(s.network, s.options));
+  }
   const run = await WorkflowRun.open({ ...spec, total: spec.epochs, label: "epochs" });
   try {
     const models = modelsFolder(run.dir);
     const samples = spec.samples.length;
-    let trainers: Trainer[];
-    let training: unknown[][] = [];
-    let spectra: unknown[][] = [];
     const spectrumJobs = (): SpectrumJob[] =>
       trainers.map((t) => ({
         kind: "spectrum",
@@ -109,25 +130,7 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
       }
       await run.saveManifest();
     };
-
-    if (spec.resume) {
-      trainers = spec.samples.map((sample, s) => {
-        const path = `${models}/sample${s}/checkpoint.json`;
-        let checkpoint: TrainCheckpoint;
-        try {
-          checkpoint = JSON.parse(Deno.readTextFileSync(path));
-        } catch (e) {
-          throw new Error(`Cannot resume ${run.dir}: cannot read ${path} (${(e as Error).message})`);
-        }
-        return new Trainer(sample.network, sample.options, checkpoint);
-      });
-      const epoch = trainers[0].epoch;
-      const kept = (rows: string[][]) => rows.filter((r) => Number(r[1]) <= epoch);
-      training = kept(readRows(`${run.dir}/training.csv`));
-      spectra = kept(readRows(`${run.dir}/spectra.csv`));
-      console.error(`Resuming ${run.dir} at epoch ${epoch}`);
-    } else {
-      trainers = spec.samples.map((s) => new Trainer(s.network, s.options));
+    if (!spec.resume) {
       await logSpectra(0);
       await save();
     }

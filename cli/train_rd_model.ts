@@ -52,9 +52,9 @@ export const TRAIN_RD_DEFAULTS = Object.freeze({
 export interface TrainRdFlags extends RunFlags {
   n: number;
   n_samples: number;
-  nle: number;
-  loss: LossName;
-  activation: string;
+  nle?: number;
+  loss?: LossName;
+  activation?: string;
   target: number;
   tons: number;
   tsim: number;
@@ -90,9 +90,9 @@ export const trainRdCommand = runOptions(
       positiveInt,
       d.n_samples,
     )
-    .requiredOption("--nle <k>", "exponents in the loss", positiveInt)
-    .requiredOption("--loss <name>", "l2 | MSE | MSE_Custom | Sinai (maximised)", loss)
-    .requiredOption("--activation <name>", "tanh | tanh_pos | tanh_stretched", activation)
+    .option("--nle <k>", "exponents in the loss (required)", positiveInt)
+    .option("--loss <name>", "l2 | MSE | MSE_Custom | Sinai (maximised) (required)", loss)
+    .option("--activation <name>", "tanh | tanh_pos | tanh_stretched (required)", activation)
     .option("--target <c>", "target exponent of l2 and MSE", number, d.target)
     .option("--tons <t>", "time between QRs", number, d.tons)
     .option("--tsim <t>", "observation time", number, d.tsim)
@@ -136,16 +136,26 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
     }
     o = { ...manifest.options, workers: opts.workers, json: opts.json, out: opts.out, resume: opts.resume };
   }
-  if (o.nle > o.n) throw new RangeError(`nle must be at most n, got nle=${o.nle}, n=${o.n}`);
-  const act = parseActivation(o.activation);
+  const required = { nle: "--nle <k>", loss: "--loss <name>", activation: "--activation <name>" } as const;
+  for (const [key, flag] of Object.entries(required)) {
+    if (o[key as keyof typeof required] === undefined) {
+      throw new RangeError(`required option '${flag}' not specified (unless --resume)`);
+    }
+  }
+  const nle = o.nle!;
+  if (nle > o.n) throw new RangeError(`nle must be at most n, got nle=${nle}, n=${o.n}`);
+  const act = parseActivation(o.activation!);
+  if ((o.train_gains || o.train_shifts) && act === "tanh") {
+    throw new RangeError("Cannot train gains or shifts of the tanh activation, which ignores them");
+  }
   const train = { weights: o.train_weights, gains: o.train_gains, shifts: o.train_shifts };
   const workers = o.workers ?? defaultWorkers();
   const samples = Array.from({ length: o.n_samples }, (_, s) => {
     const sampleSeed = deriveSeed(o.seed, s);
     const options: TrainOptions = {
-      loss: o.loss,
+      loss: o.loss!,
       target: o.target,
-      nle: o.nle,
+      nle,
       dt: o.dt,
       tons: o.tons,
       ttr: o.ttr,
@@ -162,7 +172,7 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
   });
   const runName =
     `${act}_Weights${train.weights}_Shifts${train.shifts}_Gains${train.gains}_N${o.n}_lr${o.lr}` +
-    `_NLE${o.nle}_Epochs${o.n_epochs}_${o.loss}_g${o.g}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}`;
+    `_NLE${nle}_Epochs${o.n_epochs}_${o.loss}_g${o.g}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}`;
   const { resume: _r, workers: _w, json: _j, ...recorded } = o;
   const { dir, last } = await runTraining({
     workflow: "train_rd_model",

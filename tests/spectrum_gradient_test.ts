@@ -81,7 +81,7 @@ function assertMatchesFD(
   let largest = 0;
   for (const i of indices) {
     const fd = centralDifference(net, part, i, loss, o, target);
-    const err = Math.abs(fd - grad[i]) / Math.max(1, Math.abs(fd));
+    const err: number = Math.abs(fd - grad![i]) / Math.max(1, Math.abs(fd));
     ok(
       err <= FD_TOL,
       `${label}: ∂L/∂${part}[${i}] adjoint ${grad[i]}, central difference ${fd} (error ${err})`,
