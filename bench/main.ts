@@ -211,6 +211,19 @@ for (const workers of [1, 2]) {
 }
 const ORIGINAL_SWEEP_SECONDS = 70 * 36.7;
 
+// ---- one training epoch (spectrum + gradient + Adam), each size in its own process ----------
+// The original: N = 200, nLE = 10, tsim = 200: 8.1 s and 2.8 GB peak memory per epoch.
+const epochs: { n: number; nle: number; seconds: number; tapeBytes: number; peakRssBytes: number }[] = [];
+for (const [n, nle] of [[200, 10], [400, 40]]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    // -A: reading /proc/<pid>/status (the peak memory) needs every permission in Deno.
+    args: ["run", "-A", new URL("./epoch.ts", import.meta.url).pathname, String(n), String(nle)],
+  }).output();
+  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+  epochs.push(JSON.parse(new TextDecoder().decode(out.stdout)));
+}
+const ORIGINAL_EPOCH = { seconds: 8.1, peakBytes: 2.8e9 };
+
 // ---- report ----------------------------------------------------------------------------------
 const fmt = (x: number, d = 2) => x.toFixed(d);
 console.log("\nKernels (GFLOP/s; tangent step counts 2n²(k+1) flops, QR 4nk² − 4k³/3)");
@@ -254,6 +267,20 @@ for (const w of sweep) {
   );
 }
 console.log(`speed-up of 2 workers over 1: ${fmt(sweep[0].seconds / sweep[1].seconds)}x`);
+
+console.log("\nOne training epoch (spectrum + gradient + Adam; tanh, g 1.5, tsim 200, tons 0.2, f64)");
+for (const e of epochs) {
+  const vs = e.n === 200 && e.nle === 10
+    ? `: ${fmt(ORIGINAL_EPOCH.seconds / e.seconds, 1)}x faster, ${
+      fmt(ORIGINAL_EPOCH.peakBytes / e.peakRssBytes, 1)
+    }x less memory than the original (8.1 s, 2.8 GB)`
+    : "";
+  console.log(
+    `N=${e.n} nLE=${e.nle}: ${fmt(e.seconds, 2)} s, peak RSS ${fmt(e.peakRssBytes / 2 ** 20, 0)} MiB, tape ${
+      fmt(e.tapeBytes / 2 ** 20, 1)
+    } MiB${vs}`,
+  );
+}
 
 const cpu = (() => {
   try {
