@@ -1,6 +1,6 @@
 /**
  * One training epoch (spectrum + gradient + Adam step) of a random network, timed, with the
- * process's peak resident memory: `deno run -A bench/epoch.ts N NLE`. Prints one
+ * process's peak resident memory (and the CPU model): `deno run -A bench/epoch.ts N NLE`. Prints one
  * JSON object. Run by bench/main.ts, one process per size, so each peak is its own.
  *
  * @module
@@ -31,7 +31,9 @@ const trainer = new Trainer(randomNetwork({ n, g: 1.5, seed: 1 }), {
 const runs = [epoch(trainer), epoch(trainer)];
 const status = Deno.readTextFileSync(`/proc/${Deno.pid}/status`);
 const kib = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? NaN);
+const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
 console.log(JSON.stringify({
+  cpu,
   n,
   nle,
   seconds: Math.min(...runs.map((r) => r.seconds)),

@@ -213,7 +213,14 @@ const ORIGINAL_SWEEP_SECONDS = 70 * 36.7;
 
 // ---- one training epoch (spectrum + gradient + Adam), each size in its own process ----------
 // The original: N = 200, nLE = 10, tsim = 200: 8.1 s and 2.8 GB peak memory per epoch.
-const epochs: { n: number; nle: number; seconds: number; tapeBytes: number; peakRssBytes: number }[] = [];
+const epochs: {
+  cpu: string;
+  n: number;
+  nle: number;
+  seconds: number;
+  tapeBytes: number;
+  peakRssBytes: number;
+}[] = [];
 for (const [n, nle] of [[200, 10], [400, 40]]) {
   const out = await new Deno.Command(Deno.execPath(), {
     // -A: reading /proc/<pid>/status (the peak memory) needs every permission in Deno.
@@ -282,13 +289,7 @@ for (const e of epochs) {
   );
 }
 
-const cpu = (() => {
-  try {
-    return Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-})();
+const cpu = epochs[0].cpu;
 const results = {
   date: new Date().toISOString(),
   machine: { cpu, cores: navigator.hardwareConcurrency, deno: Deno.version.deno, v8: Deno.version.v8 },
