@@ -23,10 +23,11 @@ import { lanesSum, panelWidth, Workspace } from "./workspace";
 /** The adjoint buffers of a workspace. */
 @unmanaged export class Adjoint {
   WT: usize = 0; // ld×ld, WT[pre·ld + post] = W[post·ld + pre]
-  hbar: usize = 0; // ld
+  hbar: usize = 0; // ld, followed by Qbar
   Qbar: usize = 0; // k×ld
+  z: usize = 0; // ld, Wᵀ ḣ, followed by Z
   Z: usize = 0; // k×ld, Wᵀ Q̄
-  z: usize = 0; // ld, Wᵀ ḣ
+  X: usize = 0; // [ḣ, Q̄] packed like the tangent's X: ⌈(k + 1)/PW⌉ panels of ld×PW
   Wbar: usize = 0; // ld×ld, like W
   gbar: usize = 0; // ld
   sbar: usize = 0; // ld
@@ -54,16 +55,17 @@ export function adjointBegin<T>(ptr: usize): void {
   if (ws.adj == 0) {
     const ad = changetype<Adjoint>(zeroed(offsetof<Adjoint>()));
     ad.WT = zeroed(ld * ld * sz);
-    ad.hbar = zeroed(ld * sz);
-    ad.Qbar = zeroed(k * ld * sz);
-    ad.Z = zeroed(k * ld * sz);
-    ad.z = zeroed(ld * sz);
+    ad.hbar = zeroed((k + 1) * ld * sz);
+    ad.Qbar = ad.hbar + ld * sz;
+    ad.z = zeroed((k + 1) * ld * sz);
+    ad.Z = ad.z + ld * sz;
+    const pw = <usize>panelWidth<T>();
+    ad.X = zeroed((k + pw) / pw * pw * ld * sz);
     ad.Wbar = zeroed(ld * ld * sz);
     ad.gbar = zeroed(ld * sz);
     ad.sbar = zeroed(ld * sz);
     ad.ones = zeroed(ld * sz);
     ad.kmax = (ws.k + 1) * BATCH;
-    const pw = <usize>panelWidth<T>();
     ad.Up = zeroed(<usize>ad.kmax * ld * sz);
     ad.Vp = zeroed(<usize>ad.kmax * ((ld + pw - 1) / pw) * pw * sz);
     ad.f = zeroed(ld * sz);
@@ -93,9 +95,8 @@ export function adjointFree(ptr: usize): void {
   const ad = changetype<Adjoint>(ws.adj);
   heap.free(ad.WT);
   heap.free(ad.hbar);
-  heap.free(ad.Qbar);
-  heap.free(ad.Z);
   heap.free(ad.z);
+  heap.free(ad.X);
   heap.free(ad.Wbar);
   heap.free(ad.gbar);
   heap.free(ad.sbar);
@@ -234,11 +235,14 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
   const sh = alignof<T>();
   const col = <usize>ld << sh;
   activate<T>(n, ws.act, hT, ws.gains, ws.shifts, ws.phi, ws.dphi);
-  matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
   memory.fill(ad.f, 0, col);
-  if (k > 0) {
-    pack<T>(n, ld, k, ws.panels, ad.ones, ad.Qbar, ws.X);
-    panelProduct<T>(n, ld, k, ws.panels, ad.WT, ws.X, ad.Z, <T>0, <T>1);
+  if (k == 0) matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+  else {
+    // [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ.
+    const pw = panelWidth<T>();
+    const panels = (k + pw) / pw;
+    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
+    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
     for (let j = 0; j < k; j++) {
       const q = QT + <usize>j * col;
       const zj = ad.Z + <usize>j * col;
