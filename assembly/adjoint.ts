@@ -12,8 +12,11 @@
 // W̄ is updated in batches: each step appends its k + 1 columns (b ḣ, b Q̄ before the step's
 // update; φ, d ⊙ Q) to U (ld×K, row quads) and V (ld×K, panels of PW rows of W̄'s columns);
 // when BATCH steps are buffered, or the gradients are read (adjointFlush), one register-blocked
-// product W̄ += U Vᵀ adds them, κ in step order, so the sums are those of a per-step update.
-// Cost per step: 4·n·ld·(k + 1) flops; per QR about 2·n·k² flops.
+// product W̄ += U Vᵀ adds them, κ in step order, so the sums are those of a per-step update
+// (U and V: 2·ld·(k + 1)·BATCH values). z = Wᵀ ḣ and Z = Wᵀ Q̄ come from one panel product
+// over [ḣ, Q̄] (hbar|Qbar and z|Z contiguous); transient steps (k = 0) use matvec1 for z.
+// Cost per step: 2·ld·ld·(k + 1) flops for W̄ plus 2·ld·ld·PW·⌈(k + 1)/PW⌉ for [z, Z]
+// (4·ld·ld for a transient step); per QR about 2·n·k² flops.
 
 import { activate, lastSech2, TANH, TANH_POS, tanhSech2 } from "./activation";
 import { matvec1 } from "./matvec";
@@ -235,24 +238,6 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
   const sh = alignof<T>();
   const col = <usize>ld << sh;
   activate<T>(n, ws.act, hT, ws.gains, ws.shifts, ws.phi, ws.dphi);
-  memory.fill(ad.f, 0, col);
-  if (k == 0) matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
-  else {
-    // [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ.
-    const pw = panelWidth<T>();
-    const panels = (k + pw) / pw;
-    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
-    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
-    for (let j = 0; j < k; j++) {
-      const q = QT + <usize>j * col;
-      const zj = ad.Z + <usize>j * col;
-      for (let i = 0; i < n; i++) {
-        const at = <usize>i << sh;
-        const qi = load<T>(q + at);
-        store<T>(ad.f + at, load<T>(ad.f + at) + qi * load<T>(zj + at));
-      }
-    }
-  }
   // W̄ += b (ḣ φᵀ + Q̄ (d ⊙ Q)ᵀ): columns b ḣ, b Q̄ of U and φ, d ⊙ Q of V appended.
   if (ad.used + k + 1 > ad.kmax) flush<T>(ld, ad);
   const kap = ad.used;
@@ -263,13 +248,27 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
     appendV<T>(ld, ad.kmax, ad.Vp, kap + 1 + j, QT + <usize>j * col, ws.dphi);
   }
   ad.used = kap + k + 1;
-  // Q̄ ← a Q̄ + b d ⊙ Z
-  for (let j = 0; j < k; j++) {
-    const qb = ad.Qbar + <usize>j * col;
-    const zj = ad.Z + <usize>j * col;
-    for (let i = 0; i < n; i++) {
-      const at = <usize>i << sh;
-      store<T>(qb + at, <T>a * load<T>(qb + at) + <T>b * load<T>(ws.dphi + at) * load<T>(zj + at));
+  memory.fill(ad.f, 0, col);
+  if (k == 0) matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+  else {
+    // [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ.
+    const pw = panelWidth<T>();
+    const panels = (k + pw) / pw;
+    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
+    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
+    // f += Q_j ⊙ Z_j, then Q̄_j ← a Q̄_j + b d ⊙ Z_j, for j in order (v128 over rows).
+    const av = v128.splat<T>(<T>a);
+    const bv = v128.splat<T>(<T>b);
+    for (let j = 0; j < k; j++) {
+      const q = QT + <usize>j * col;
+      const qb = ad.Qbar + <usize>j * col;
+      const zj = ad.Z + <usize>j * col;
+      for (let o: usize = 0; o < col; o += 16) {
+        const zv = v128.load(zj + o);
+        v128.store(ad.f + o, v128.add<T>(v128.load(ad.f + o), v128.mul<T>(v128.load(q + o), zv)));
+        const d = v128.mul<T>(bv, v128.load(ws.dphi + o));
+        v128.store(qb + o, v128.add<T>(v128.mul<T>(av, v128.load(qb + o)), v128.mul<T>(d, zv)));
+      }
     }
   }
   // ḣ, ḡ, s̄ through the activation (in f64).
