@@ -151,7 +151,7 @@ function appendV<T>(ld: i32, kmax: i32, Vp: usize, kap: i32, x: usize, y: usize)
 /**
  * W̄ += U Vᵀ over the K buffered columns, then empties the buffers: four rows × one panel of
  * W̄ in eight v128 accumulators (started from W̄), κ in increasing order, each U value
- * broadcast by load_splat. 2·ld·ld·K flops.
+ * broadcast by load_splat (κ unrolled by two). 2·ld·ld·K flops.
  */
 function flush<T>(ld: i32, ad: Adjoint): void {
   const K = ad.used;
@@ -185,22 +185,55 @@ function flush<T>(ld: i32, ad: Adjoint): void {
         a31 = v128.load(w + 3 * row, 16);
       }
       let x = ad.Vp + <usize>p * panelBytes;
-      for (let u = u0; u < u0 + uEnd; u += 4 * sz) {
-        const x0 = v128.load(x);
-        const x1 = v128.load(x, 16);
-        let s = v128.load_splat<T>(u);
+      let u = u0;
+      let x0: v128, x1: v128, s: v128;
+      // κ two at a time, then the last one if K is odd.
+      for (; u + 8 * sz <= u0 + uEnd; u += 8 * sz) {
+        x0 = v128.load(x, 0);
+        x1 = v128.load(x, 16);
+        s = v128.load_splat<T>(u, 0 * sizeof<T>());
         a00 = v128.add<T>(a00, v128.mul<T>(s, x0));
         a01 = v128.add<T>(a01, v128.mul<T>(s, x1));
-        s = v128.load_splat<T>(u + sz);
+        s = v128.load_splat<T>(u, 1 * sizeof<T>());
         a10 = v128.add<T>(a10, v128.mul<T>(s, x0));
         a11 = v128.add<T>(a11, v128.mul<T>(s, x1));
-        s = v128.load_splat<T>(u + 2 * sz);
+        s = v128.load_splat<T>(u, 2 * sizeof<T>());
         a20 = v128.add<T>(a20, v128.mul<T>(s, x0));
         a21 = v128.add<T>(a21, v128.mul<T>(s, x1));
-        s = v128.load_splat<T>(u + 3 * sz);
+        s = v128.load_splat<T>(u, 3 * sizeof<T>());
         a30 = v128.add<T>(a30, v128.mul<T>(s, x0));
         a31 = v128.add<T>(a31, v128.mul<T>(s, x1));
-        x += 32;
+        x0 = v128.load(x, 32);
+        x1 = v128.load(x, 48);
+        s = v128.load_splat<T>(u, 4 * sizeof<T>());
+        a00 = v128.add<T>(a00, v128.mul<T>(s, x0));
+        a01 = v128.add<T>(a01, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 5 * sizeof<T>());
+        a10 = v128.add<T>(a10, v128.mul<T>(s, x0));
+        a11 = v128.add<T>(a11, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 6 * sizeof<T>());
+        a20 = v128.add<T>(a20, v128.mul<T>(s, x0));
+        a21 = v128.add<T>(a21, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 7 * sizeof<T>());
+        a30 = v128.add<T>(a30, v128.mul<T>(s, x0));
+        a31 = v128.add<T>(a31, v128.mul<T>(s, x1));
+        x += 64;
+      }
+      if (u < u0 + uEnd) {
+        x0 = v128.load(x, 0);
+        x1 = v128.load(x, 16);
+        s = v128.load_splat<T>(u, 0 * sizeof<T>());
+        a00 = v128.add<T>(a00, v128.mul<T>(s, x0));
+        a01 = v128.add<T>(a01, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 1 * sizeof<T>());
+        a10 = v128.add<T>(a10, v128.mul<T>(s, x0));
+        a11 = v128.add<T>(a11, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 2 * sizeof<T>());
+        a20 = v128.add<T>(a20, v128.mul<T>(s, x0));
+        a21 = v128.add<T>(a21, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 3 * sizeof<T>());
+        a30 = v128.add<T>(a30, v128.mul<T>(s, x0));
+        a31 = v128.add<T>(a31, v128.mul<T>(s, x1));
       }
       v128.store(w, a00);
       v128.store(w + row, a10);
