@@ -226,7 +226,7 @@ export class Workspace {
     this.#x[`adjointQR_${this.#suffix}`](this.#ptr, Qp, R, c);
   }
 
-  /** After a backward pass: ∂L/∂W (n×n row-major, every entry), ∂L/∂gain and ∂L/∂shift per neuron. */
+  /** After a backward pass (its buffered W̄ terms added first): ∂L/∂W (n×n row-major, every entry), ∂L/∂gain and ∂L/∂shift per neuron. */
   adjointGradients(): { weights: Float64Array; gains: Float64Array; shifts: Float64Array } {
     this.#x[`adjointFlush_${this.#suffix}`](this.#ptr);
     const { n, ld } = this;
