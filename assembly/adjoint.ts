@@ -9,27 +9,38 @@
 // triangle is needed), the cotangent of Q̃ is [Q̄ + Q' copyltu(M)] R⁻ᵀ.
 // Wᵀ is kept transposed (WT) so that both products run through the forward kernels. Buffers
 // are column-major with leading dimension ld like the forward ones; gradients per neuron.
-// Cost per step: 4·n·ld·(k + 1) flops; per QR about 2·n·k² flops.
+// W̄ is updated in batches: each step appends its k + 1 columns (b ḣ, b Q̄ before the step's
+// update; φ, d ⊙ Q) to U (ld×K, row quads) and V (ld×K, panels of PW rows of W̄'s columns);
+// when BATCH steps are buffered, or the gradients are read (adjointFlush), one register-blocked
+// product W̄ += U Vᵀ adds them, κ in step order, so the sums are those of a per-step update
+// (U and V: 2·ld·(k + 1)·BATCH values). z = Wᵀ ḣ and Z = Wᵀ Q̄ come from one panel product
+// over [ḣ, Q̄] (hbar|Qbar and z|Z contiguous); transient steps (k = 0) use matvec1 for z.
+// Cost per step: 2·ld·ld·(k + 1) flops for W̄ plus 2·ld·ld·PW·⌈(k + 1)/PW⌉ for [z, Z]
+// (4·ld·ld for a transient step); per QR about 2·n·k² flops.
 
 import { activate, lastSech2, TANH, TANH_POS, tanhSech2 } from "./activation";
 import { matvec1 } from "./matvec";
 import { pack, panelProduct } from "./tangent";
-import { lanesSum, Workspace } from "./workspace";
+import { lanesSum, panelWidth, Workspace } from "./workspace";
 
 /** The adjoint buffers of a workspace. */
 @unmanaged export class Adjoint {
   WT: usize = 0; // ld×ld, WT[pre·ld + post] = W[post·ld + pre]
-  hbar: usize = 0; // ld
+  hbar: usize = 0; // ld, followed by Qbar
   Qbar: usize = 0; // k×ld
+  z: usize = 0; // ld, Wᵀ ḣ, followed by Z
   Z: usize = 0; // k×ld, Wᵀ Q̄
-  z: usize = 0; // ld, Wᵀ ḣ
+  X: usize = 0; // [ḣ, Q̄] packed like the tangent's X: ⌈(k + 1)/PW⌉ panels of ld×PW
   Wbar: usize = 0; // ld×ld, like W
   gbar: usize = 0; // ld
   sbar: usize = 0; // ld
   ones: usize = 0; // ld
-  XS: usize = 0; // k×ld, d ⊙ Q
   f: usize = 0; // ld
   M: usize = 0; // k×k
+  Up: usize = 0; // U, row quads: Up[((i/4)·kmax + κ)·4 + i%4] = U[i, κ]
+  Vp: usize = 0; // V in panels of PW: Vp[(p·kmax + κ)·PW + c] = V[p·PW + c, κ]
+  kmax: i32 = 0; // columns of U and V: (k + 1)·BATCH
+  used: i32 = 0; // columns buffered, not yet in W̄
 }
 
 function zeroed(bytes: usize): usize {
@@ -47,15 +58,19 @@ export function adjointBegin<T>(ptr: usize): void {
   if (ws.adj == 0) {
     const ad = changetype<Adjoint>(zeroed(offsetof<Adjoint>()));
     ad.WT = zeroed(ld * ld * sz);
-    ad.hbar = zeroed(ld * sz);
-    ad.Qbar = zeroed(k * ld * sz);
-    ad.Z = zeroed(k * ld * sz);
-    ad.z = zeroed(ld * sz);
+    ad.hbar = zeroed((k + 1) * ld * sz);
+    ad.Qbar = ad.hbar + ld * sz;
+    ad.z = zeroed((k + 1) * ld * sz);
+    ad.Z = ad.z + ld * sz;
+    const pw = <usize>panelWidth<T>();
+    ad.X = zeroed((k + pw) / pw * pw * ld * sz);
     ad.Wbar = zeroed(ld * ld * sz);
     ad.gbar = zeroed(ld * sz);
     ad.sbar = zeroed(ld * sz);
     ad.ones = zeroed(ld * sz);
-    ad.XS = zeroed(k * ld * sz);
+    ad.kmax = (ws.k + 1) * BATCH;
+    ad.Up = zeroed(<usize>ad.kmax * ld * sz);
+    ad.Vp = zeroed(<usize>ad.kmax * ((ld + pw - 1) / pw) * pw * sz);
     ad.f = zeroed(ld * sz);
     ad.M = zeroed(k * k * sz);
     ws.adj = changetype<usize>(ad);
@@ -73,6 +88,7 @@ export function adjointBegin<T>(ptr: usize): void {
   memory.fill(ad.Wbar, 0, ld * ld * sz);
   memory.fill(ad.gbar, 0, ld * sz);
   memory.fill(ad.sbar, 0, ld * sz);
+  ad.used = 0;
 }
 
 /** Frees the adjoint buffers of a workspace (if any). */
@@ -82,51 +98,162 @@ export function adjointFree(ptr: usize): void {
   const ad = changetype<Adjoint>(ws.adj);
   heap.free(ad.WT);
   heap.free(ad.hbar);
-  heap.free(ad.Qbar);
-  heap.free(ad.Z);
   heap.free(ad.z);
+  heap.free(ad.X);
   heap.free(ad.Wbar);
   heap.free(ad.gbar);
   heap.free(ad.sbar);
   heap.free(ad.ones);
-  heap.free(ad.XS);
+  heap.free(ad.Up);
+  heap.free(ad.Vp);
   heap.free(ad.f);
   heap.free(ad.M);
   heap.free(ws.adj);
   ws.adj = 0;
 }
 
-/** W̄[i, ·] += b (ḣ_i φ + Σ_j Q̄_ij XS_j) for every row i (four rows per pass, v128 over columns). */
-function rankUpdate<T>(ld: i32, k: i32, Wbar: usize, hbar: usize, phi: usize, Qbar: usize, XS: usize, b: T): void {
+/** Steps whose W̄ terms are buffered before one product flushes them into W̄. */
+const BATCH = 16;
+
+/** Appends column κ of U: rows i..i+3 of b·x to each row quad (ld rows). */
+function appendU<T>(ld: i32, kmax: i32, Up: usize, kap: i32, x: usize, b: T): void {
   const sh = alignof<T>();
+  const bv = v128.splat<T>(b);
+  const quad = <usize>4 << sh;
+  let dst = Up + ((<usize>kap * 4) << sh);
+  const stride = (<usize>kmax * 4) << sh;
+  const end = x + (<usize>ld << sh);
+  for (; x < end; x += quad, dst += stride) {
+    v128.store(dst, v128.mul<T>(bv, v128.load(x)));
+    if (sizeof<T>() == 8) v128.store(dst, v128.mul<T>(bv, v128.load(x, 16)), 16);
+  }
+}
+
+/**
+ * Appends column κ of V to its panels: x (ld values), times y if y ≠ 0 (elementwise); the
+ * columns of a last partial panel (f32, ld ≡ 4 mod 8) are left zero.
+ */
+function appendV<T>(ld: i32, kmax: i32, Vp: usize, kap: i32, x: usize, y: usize): void {
+  const sh = alignof<T>();
+  const pw = panelWidth<T>();
+  const step = <usize>pw << sh; // one panel row
+  let dst = Vp + <usize>kap * step;
+  const stride = <usize>kmax * step;
+  const end = <usize>ld << sh;
+  for (let o: usize = 0; o < end; o += 16) {
+    let v = v128.load(x + o);
+    if (y != 0) v = v128.mul<T>(v, v128.load(y + o));
+    v128.store(dst + o % step, v);
+    if ((o + 16) % step == 0) dst += stride;
+  }
+}
+
+/**
+ * W̄ += U Vᵀ over the K buffered columns, then empties the buffers: four rows × one panel of
+ * W̄ in eight v128 accumulators (started from W̄), κ in increasing order, each U value
+ * broadcast by load_splat (κ unrolled by two). 2·ld·ld·K flops.
+ */
+function flush<T>(ld: i32, ad: Adjoint): void {
+  const K = ad.used;
+  if (K == 0) return;
+  const kmax = <usize>ad.kmax;
+  const pw = panelWidth<T>();
+  const sh = alignof<T>();
+  const sz = <usize>sizeof<T>();
   const row = <usize>ld << sh;
+  const panels = (ld + pw - 1) / pw;
+  const panelBytes = (kmax * pw) << sh;
+  const uEnd = (<usize>K * 4) << sh;
   for (let i = 0; i < ld; i += 4) {
-    const w0 = Wbar + <usize>i * row;
-    const hb = hbar + (<usize>i << sh);
-    const u0 = v128.splat<T>(b * load<T>(hb));
-    const u1 = v128.splat<T>(b * load<T>(hb, sizeof<T>()));
-    const u2 = v128.splat<T>(b * load<T>(hb, 2 * sizeof<T>()));
-    const u3 = v128.splat<T>(b * load<T>(hb, 3 * sizeof<T>()));
-    for (let o: usize = 0; o < row; o += 16) {
-      const x = v128.load(phi + o);
-      let a0 = v128.add<T>(v128.load(w0 + o), v128.mul<T>(u0, x));
-      let a1 = v128.add<T>(v128.load(w0 + row + o), v128.mul<T>(u1, x));
-      let a2 = v128.add<T>(v128.load(w0 + 2 * row + o), v128.mul<T>(u2, x));
-      let a3 = v128.add<T>(v128.load(w0 + 3 * row + o), v128.mul<T>(u3, x));
-      for (let j = 0; j < k; j++) {
-        const q = Qbar + <usize>j * row + (<usize>i << sh);
-        const y = v128.load(XS + <usize>j * row + o);
-        a0 = v128.add<T>(a0, v128.mul<T>(v128.splat<T>(b * load<T>(q)), y));
-        a1 = v128.add<T>(a1, v128.mul<T>(v128.splat<T>(b * load<T>(q, sizeof<T>())), y));
-        a2 = v128.add<T>(a2, v128.mul<T>(v128.splat<T>(b * load<T>(q, 2 * sizeof<T>())), y));
-        a3 = v128.add<T>(a3, v128.mul<T>(v128.splat<T>(b * load<T>(q, 3 * sizeof<T>())), y));
+    const u0 = ad.Up + ((<usize>i * kmax) << sh);
+    const w0 = ad.Wbar + <usize>i * row;
+    for (let p = 0; p < panels; p++) {
+      const w = w0 + ((<usize>(p * pw)) << sh);
+      const full = p * pw + pw <= ld;
+      let a00 = v128.load(w);
+      let a10 = v128.load(w + row);
+      let a20 = v128.load(w + 2 * row);
+      let a30 = v128.load(w + 3 * row);
+      let a01 = a00;
+      let a11 = a00;
+      let a21 = a00;
+      let a31 = a00;
+      if (full) {
+        a01 = v128.load(w, 16);
+        a11 = v128.load(w + row, 16);
+        a21 = v128.load(w + 2 * row, 16);
+        a31 = v128.load(w + 3 * row, 16);
       }
-      v128.store(w0 + o, a0);
-      v128.store(w0 + row + o, a1);
-      v128.store(w0 + 2 * row + o, a2);
-      v128.store(w0 + 3 * row + o, a3);
+      let x = ad.Vp + <usize>p * panelBytes;
+      let u = u0;
+      let x0: v128, x1: v128, s: v128;
+      // κ two at a time, then the last one if K is odd.
+      for (; u + 8 * sz <= u0 + uEnd; u += 8 * sz) {
+        x0 = v128.load(x, 0);
+        x1 = v128.load(x, 16);
+        s = v128.load_splat<T>(u, 0 * sizeof<T>());
+        a00 = v128.add<T>(a00, v128.mul<T>(s, x0));
+        a01 = v128.add<T>(a01, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 1 * sizeof<T>());
+        a10 = v128.add<T>(a10, v128.mul<T>(s, x0));
+        a11 = v128.add<T>(a11, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 2 * sizeof<T>());
+        a20 = v128.add<T>(a20, v128.mul<T>(s, x0));
+        a21 = v128.add<T>(a21, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 3 * sizeof<T>());
+        a30 = v128.add<T>(a30, v128.mul<T>(s, x0));
+        a31 = v128.add<T>(a31, v128.mul<T>(s, x1));
+        x0 = v128.load(x, 32);
+        x1 = v128.load(x, 48);
+        s = v128.load_splat<T>(u, 4 * sizeof<T>());
+        a00 = v128.add<T>(a00, v128.mul<T>(s, x0));
+        a01 = v128.add<T>(a01, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 5 * sizeof<T>());
+        a10 = v128.add<T>(a10, v128.mul<T>(s, x0));
+        a11 = v128.add<T>(a11, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 6 * sizeof<T>());
+        a20 = v128.add<T>(a20, v128.mul<T>(s, x0));
+        a21 = v128.add<T>(a21, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 7 * sizeof<T>());
+        a30 = v128.add<T>(a30, v128.mul<T>(s, x0));
+        a31 = v128.add<T>(a31, v128.mul<T>(s, x1));
+        x += 64;
+      }
+      if (u < u0 + uEnd) {
+        x0 = v128.load(x, 0);
+        x1 = v128.load(x, 16);
+        s = v128.load_splat<T>(u, 0 * sizeof<T>());
+        a00 = v128.add<T>(a00, v128.mul<T>(s, x0));
+        a01 = v128.add<T>(a01, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 1 * sizeof<T>());
+        a10 = v128.add<T>(a10, v128.mul<T>(s, x0));
+        a11 = v128.add<T>(a11, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 2 * sizeof<T>());
+        a20 = v128.add<T>(a20, v128.mul<T>(s, x0));
+        a21 = v128.add<T>(a21, v128.mul<T>(s, x1));
+        s = v128.load_splat<T>(u, 3 * sizeof<T>());
+        a30 = v128.add<T>(a30, v128.mul<T>(s, x0));
+        a31 = v128.add<T>(a31, v128.mul<T>(s, x1));
+      }
+      v128.store(w, a00);
+      v128.store(w + row, a10);
+      v128.store(w + 2 * row, a20);
+      v128.store(w + 3 * row, a30);
+      if (full) {
+        v128.store(w, a01, 16);
+        v128.store(w + row, a11, 16);
+        v128.store(w + 2 * row, a21, 16);
+        v128.store(w + 3 * row, a31, 16);
+      }
     }
   }
+  ad.used = 0;
+}
+
+/** Adds the buffered W̄ terms into W̄ (before reading the gradients). */
+export function adjointFlush<T>(ptr: usize): void {
+  const ws = changetype<Workspace>(ptr);
+  if (ws.adj != 0) flush<T>(ws.ld, changetype<Adjoint>(ws.adj));
 }
 
 /**
@@ -144,31 +271,37 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
   const sh = alignof<T>();
   const col = <usize>ld << sh;
   activate<T>(n, ws.act, hT, ws.gains, ws.shifts, ws.phi, ws.dphi);
-  matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+  // W̄ += b (ḣ φᵀ + Q̄ (d ⊙ Q)ᵀ): columns b ḣ, b Q̄ of U and φ, d ⊙ Q of V appended.
+  if (ad.used + k + 1 > ad.kmax) flush<T>(ld, ad);
+  const kap = ad.used;
+  appendU<T>(ld, ad.kmax, ad.Up, kap, ad.hbar, <T>b);
+  appendV<T>(ld, ad.kmax, ad.Vp, kap, ws.phi, 0);
+  for (let j = 0; j < k; j++) {
+    appendU<T>(ld, ad.kmax, ad.Up, kap + 1 + j, ad.Qbar + <usize>j * col, <T>b);
+    appendV<T>(ld, ad.kmax, ad.Vp, kap + 1 + j, QT + <usize>j * col, ws.dphi);
+  }
+  ad.used = kap + k + 1;
   memory.fill(ad.f, 0, col);
-  if (k > 0) {
-    pack<T>(n, ld, k, ws.panels, ad.ones, ad.Qbar, ws.X);
-    panelProduct<T>(n, ld, k, ws.panels, ad.WT, ws.X, ad.Z, <T>0, <T>1);
+  if (k == 0) matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+  else {
+    // [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ.
+    const pw = panelWidth<T>();
+    const panels = (k + pw) / pw;
+    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
+    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
+    // f += Q_j ⊙ Z_j, then Q̄_j ← a Q̄_j + b d ⊙ Z_j, for j in order (v128 over rows).
+    const av = v128.splat<T>(<T>a);
+    const bv = v128.splat<T>(<T>b);
     for (let j = 0; j < k; j++) {
       const q = QT + <usize>j * col;
+      const qb = ad.Qbar + <usize>j * col;
       const zj = ad.Z + <usize>j * col;
-      const xs = ad.XS + <usize>j * col;
-      for (let i = 0; i < n; i++) {
-        const at = <usize>i << sh;
-        const qi = load<T>(q + at);
-        store<T>(ad.f + at, load<T>(ad.f + at) + qi * load<T>(zj + at));
-        store<T>(xs + at, load<T>(ws.dphi + at) * qi);
+      for (let o: usize = 0; o < col; o += 16) {
+        const zv = v128.load(zj + o);
+        v128.store(ad.f + o, v128.add<T>(v128.load(ad.f + o), v128.mul<T>(v128.load(q + o), zv)));
+        const d = v128.mul<T>(bv, v128.load(ws.dphi + o));
+        v128.store(qb + o, v128.add<T>(v128.mul<T>(av, v128.load(qb + o)), v128.mul<T>(d, zv)));
       }
-    }
-  }
-  rankUpdate<T>(ld, k, ad.Wbar, ad.hbar, ws.phi, ad.Qbar, ad.XS, <T>b);
-  // Q̄ ← a Q̄ + b d ⊙ Z
-  for (let j = 0; j < k; j++) {
-    const qb = ad.Qbar + <usize>j * col;
-    const zj = ad.Z + <usize>j * col;
-    for (let i = 0; i < n; i++) {
-      const at = <usize>i << sh;
-      store<T>(qb + at, <T>a * load<T>(qb + at) + <T>b * load<T>(ws.dphi + at) * load<T>(zj + at));
     }
   }
   // ḣ, ḡ, s̄ through the activation (in f64).

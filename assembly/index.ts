@@ -7,7 +7,7 @@
 
 import { activate } from "./activation";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";
-import { Adjoint, adjointBegin, adjointFree, adjointQR, adjointStep } from "./adjoint";
+import { Adjoint, adjointBegin, adjointFlush, adjointFree, adjointQR, adjointStep } from "./adjoint";
 import { freeWorkspace, newWorkspace, Workspace } from "./workspace";
 
 /** Allocates a workspace for n neurons and k tangent vectors in f64. */
@@ -153,4 +153,12 @@ export function adjointQR_f64(ws: usize, Qp: usize, R: usize, c: usize): void {
 /** One QR backwards with its outputs Qp, R and c = ∂L/∂log|R_jj| (f32). */
 export function adjointQR_f32(ws: usize, Qp: usize, R: usize, c: usize): void {
   adjointQR<f32>(ws, Qp, R, c);
+}
+/** Adds the buffered W̄ terms of the last steps into W̄ (before reading it) (f64). */
+export function adjointFlush_f64(ws: usize): void {
+  adjointFlush<f64>(ws);
+}
+/** Adds the buffered W̄ terms of the last steps into W̄ (before reading it) (f32). */
+export function adjointFlush_f32(ws: usize): void {
+  adjointFlush<f32>(ws);
 }

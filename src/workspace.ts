@@ -39,6 +39,8 @@ export interface CoreExports {
   adjointStep_f32(ws: number, hT: number, QT: number, tangent: number): void;
   adjointQR_f64(ws: number, Qp: number, R: number, c: number): void;
   adjointQR_f32(ws: number, Qp: number, R: number, c: number): void;
+  adjointFlush_f64(ws: number): void;
+  adjointFlush_f32(ws: number): void;
 }
 
 const FIELD = {
@@ -224,8 +226,9 @@ export class Workspace {
     this.#x[`adjointQR_${this.#suffix}`](this.#ptr, Qp, R, c);
   }
 
-  /** After a backward pass: ∂L/∂W (n×n row-major, every entry), ∂L/∂gain and ∂L/∂shift per neuron. */
+  /** After a backward pass (its buffered W̄ terms added first): ∂L/∂W (n×n row-major, every entry), ∂L/∂gain and ∂L/∂shift per neuron. */
   adjointGradients(): { weights: Float64Array; gains: Float64Array; shifts: Float64Array } {
+    this.#x[`adjointFlush_${this.#suffix}`](this.#ptr);
     const { n, ld } = this;
     const Wbar = this.#view(FIELD.Wbar, ld * ld);
     const weights = new Float64Array(n * n);
