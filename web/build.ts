@@ -73,6 +73,8 @@ export async function buildSite(dir: string): Promise<void> {
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   await buildScripts(dir);
   for (const file of PAGE_FILES) await Deno.copyFile(`${ROOT}web/${file}`, `${dir}/${file}`);
+  // A static host has no run index: an empty one tells the viewer to offer opening files.
+  await Deno.writeTextFile(`${dir}/runs.json`, JSON.stringify({ runs: [], static: true }) + "\n");
   await Deno.mkdir(`${dir}/build`, { recursive: true });
   try {
     await Deno.copyFile(`${ROOT}build/flybrain.wasm`, `${dir}/build/flybrain.wasm`);

@@ -63,7 +63,9 @@ export async function fetchRun(folder: string): Promise<Run> {
   if (manifestText === undefined) throw new Error(`Cannot load the run ${folder}: no manifest.json`);
   const manifest = JSON.parse(manifestText);
   const spec = WORKFLOW_TABLES[String(manifest.workflow)];
-  const names = spec ? [...spec.required, ...spec.optional] : [];
+  // Fetch the optional tables the manifest lists (all of them when it lists no files).
+  const listed = Array.isArray(manifest.files) ? new Set(manifest.files as string[]) : undefined;
+  const names = spec ? [...spec.required, ...spec.optional.filter((f) => listed?.has(f) ?? true)] : [];
   const texts: Record<string, string> = {};
   await Promise.all(names.map(async (n) => {
     const t = await get(n);

@@ -86,8 +86,12 @@ async function loadIndex(): Promise<IndexEntry[]> {
   try {
     const res = await fetch("runs.json");
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const { runs } = await res.json() as { runs: IndexEntry[] };
-    if (runs.length === 0) setStatus("No runs under data/logs yet: run a workflow, or open a run's files.");
+    const { runs, static: isStatic } = await res.json() as { runs: IndexEntry[]; static?: boolean };
+    if (isStatic) {
+      setStatus("Static copy of the page: open a run's files (manifest.json and its CSVs) or its folder.");
+    } else if (runs.length === 0) {
+      setStatus("No runs under data/logs yet: run a workflow, or open a run's files.");
+    }
     return runs;
   } catch {
     setStatus(
