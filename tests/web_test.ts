@@ -146,6 +146,14 @@ Deno.test({
         deepEqual(runs.map((r: { path: string }) => r.path).sort(), Object.values(RUNS).sort());
       });
 
+      await t.step("the pages load (no console errors are checked at the end)", async () => {
+        for (const file of ["index.html", "explorer.html"]) {
+          await page.goto(base + file);
+          await ready(page);
+          await shot(page, `load-${file.replace(".html", "")}`);
+        }
+      });
+
       await t.step("the explorer's exponents equal flybrain spectrum --json bit for bit", async () => {
         const args = { n: "100", g: "2", seed: "3", nle: "5", activation: "tanh", tsim: "50" };
         await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, sweep: "3" })}`);
