@@ -1,0 +1,29 @@
+/**
+ * Messages between the explorer page and its Worker.
+ *
+ * @module
+ */
+
+import type { ExplorerConfig } from "./_config.ts";
+
+/** Page → worker: compute a configuration. */
+export interface RunRequest {
+  type: "run";
+  config: ExplorerConfig;
+  /** URL of build/flybrain.wasm. */
+  wasm: string;
+}
+
+/** Worker → page. */
+export type WorkerMessage =
+  | { type: "progress"; phase: "spectrum" | "sweep"; done: number; total: number }
+  | {
+    type: "spectrum";
+    json: Record<string, unknown>;
+    /** Running estimates: observed times, and points × k estimates row-major. */
+    time: Float64Array;
+    estimates: Float64Array;
+  }
+  | { type: "sweep-point"; g: number; lambdaMax: number; kyDimension: number; entropy: number }
+  | { type: "done" }
+  | { type: "error"; message: string };

@@ -1,0 +1,207 @@
+/// <reference lib="dom" />
+/**
+ * The explorer page: a form whose values live in the URL, a Worker that asks the library for
+ * the spectrum, its convergence and a small g sweep, and plots of what comes back. When a run
+ * finishes, its result (the fields of `flybrain spectrum --json`) is written into
+ * `#result-json` and `<body>` gets `data-ready`.
+ *
+ * @module
+ */
+
+import type { ChartSpec } from "./_charts.ts";
+import { configParams, type ExplorerConfig, parseConfig } from "./_config.ts";
+import type { WorkerMessage } from "./_messages.ts";
+import { drawChart } from "./_plot.ts";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const FIELDS = [
+  "n",
+  "g",
+  "activation",
+  "gain",
+  "shift",
+  "nle",
+  "tsim",
+  "seed",
+  "sweep",
+  "gmin",
+  "gmax",
+] as const;
+
+let worker: Worker | undefined;
+
+function setStatus(text: string, error = false): void {
+  $("status").textContent = text;
+  $("status").classList.toggle("error", error);
+}
+
+function fillForm(c: ExplorerConfig): void {
+  for (const f of FIELDS) {
+    const el = $<HTMLInputElement | HTMLSelectElement>(`in-${f}`);
+    el.value = c[f] === undefined ? "" : String(c[f]);
+  }
+}
+
+function formParams(): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const f of FIELDS) {
+    const v = $<HTMLInputElement | HTMLSelectElement>(`in-${f}`).value.trim();
+    if (v !== "") p.set(f, v);
+  }
+  return p;
+}
+
+function numbersTable(json: Record<string, unknown>): void {
+  const exps = json.exponents as number[];
+  const rows: [string, string][] = [
+    ["λ_max", Math.max(...exps).toFixed(6)],
+    [
+      "Kaplan–Yorke dimension",
+      `${(json.kyDimension as number).toFixed(4)}${json.kyLowerBound ? " (lower bound)" : ""}`,
+    ],
+    ["entropy rate (nats/τ)", (json.entropy as number).toFixed(6)],
+    ["exponents", String(exps.length)],
+    ["compute time (s)", (json.seconds as number).toFixed(3)],
+  ];
+  const table = $("numbers");
+  table.replaceChildren(
+    ...rows.map(([k, v]) => {
+      const tr = document.createElement("tr");
+      tr.append(Object.assign(document.createElement("th"), { textContent: k }));
+      tr.append(Object.assign(document.createElement("td"), { textContent: v }));
+      return tr;
+    }),
+  );
+}
+
+function spectrumCharts(
+  json: Record<string, unknown>,
+  time: Float64Array,
+  estimates: Float64Array,
+): ChartSpec[] {
+  const exps = json.exponents as number[];
+  const k = exps.length;
+  const t = Array.from(time);
+  return [
+    {
+      id: "spectrum",
+      title: "Lyapunov spectrum",
+      xLabel: "i",
+      yLabel: "λ_i (1/τ)",
+      series: [{ label: "λ_i", x: exps.map((_, i) => i + 1), y: exps, color: 0, style: "points" }],
+      zeroLine: true,
+    },
+    {
+      id: "convergence",
+      title: "Running estimates",
+      xLabel: "time (τ)",
+      yLabel: "λ_i (1/τ)",
+      series: exps.map((_, i) => ({
+        label: `λ${i + 1}`,
+        x: t,
+        y: t.map((_, p) => estimates[p * k + i]),
+        color: i,
+      })),
+      zeroLine: true,
+    },
+  ];
+}
+
+function sweepChart(points: { g: number; lambdaMax: number }[]): ChartSpec {
+  return {
+    id: "sweep",
+    title: "λ_max against g (same seed)",
+    xLabel: "g",
+    yLabel: "λ_max (1/τ)",
+    series: [{ label: "λ_max", x: points.map((p) => p.g), y: points.map((p) => p.lambdaMax), color: 0 }],
+    zeroLine: true,
+  };
+}
+
+function cancel(): void {
+  if (!worker) return;
+  worker.terminate();
+  worker = undefined;
+  $<HTMLButtonElement>("cancel").disabled = true;
+  $<HTMLProgressElement>("progress").value = 0;
+  setStatus("Cancelled.");
+}
+
+function start(config: ExplorerConfig): void {
+  cancel();
+  document.body.removeAttribute("data-ready");
+  $("result-json").textContent = "";
+  $("charts").replaceChildren();
+  $("sweep-chart").replaceChildren();
+  $("numbers").replaceChildren();
+  setStatus(
+    `Computing ${config.nle} exponents of a random ${config.activation} network, n=${config.n}, g=${config.g}…`,
+  );
+  $<HTMLButtonElement>("cancel").disabled = false;
+  const progress = $<HTMLProgressElement>("progress");
+  const sweep: { g: number; lambdaMax: number }[] = [];
+  const w = new Worker(new URL("explorer_worker.js", import.meta.url), { type: "module" });
+  worker = w;
+  w.onmessage = (event: MessageEvent) => {
+    const msg = event.data as WorkerMessage;
+    if (msg.type === "progress") {
+      progress.max = msg.total;
+      progress.value = msg.done;
+      $("phase").textContent = msg.phase === "spectrum"
+        ? "spectrum"
+        : `g sweep (${sweep.length}/${config.sweep})`;
+    } else if (msg.type === "spectrum") {
+      $("result-json").textContent = JSON.stringify(msg.json);
+      numbersTable(msg.json);
+      for (const spec of spectrumCharts(msg.json, msg.time, msg.estimates)) drawChart($("charts"), spec);
+    } else if (msg.type === "sweep-point") {
+      sweep.push(msg);
+      $("sweep-chart").replaceChildren();
+      drawChart($("sweep-chart"), sweepChart(sweep));
+    } else if (msg.type === "done") {
+      worker = undefined;
+      w.terminate();
+      $<HTMLButtonElement>("cancel").disabled = true;
+      $("phase").textContent = "done";
+      setStatus("Done.");
+      document.body.dataset.ready = "1";
+    } else {
+      cancel();
+      setStatus(`The computation failed: ${msg.message}`, true);
+      document.body.dataset.ready = "error";
+    }
+  };
+  w.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    cancel();
+    setStatus(`The worker failed: ${event.message}`, true);
+    document.body.dataset.ready = "error";
+  };
+  w.postMessage({ type: "run", config, wasm: new URL("build/flybrain.wasm", location.href).href });
+}
+
+function runFromParams(params: URLSearchParams): void {
+  try {
+    const config = parseConfig(params);
+    fillForm(config);
+    history.replaceState(null, "", `${location.pathname}?${configParams(config)}`);
+    start(config);
+  } catch (e) {
+    setStatus(`Cannot run: ${(e as Error).message}`, true);
+    document.body.dataset.ready = "error";
+  }
+}
+
+$("form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  runFromParams(formParams());
+});
+$("cancel").addEventListener("click", cancel);
+
+const params = new URLSearchParams(location.search);
+if ([...params.keys()].length > 0) {
+  runFromParams(params);
+} else {
+  fillForm(parseConfig(params));
+  document.body.dataset.ready = "1";
+}

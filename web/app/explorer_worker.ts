@@ -1,0 +1,77 @@
+/**
+ * The explorer's Worker: builds the configured random network with the library and computes
+ * its spectrum (with the running estimates) and a small sweep of g, posting progress. The page
+ * cancels a run by terminating the Worker.
+ *
+ * @module
+ */
+
+import { type Core, linspace, loadCore, randomNetwork, usesGainsAndShifts } from "../../src/mod.ts";
+import type { ExplorerConfig } from "./_config.ts";
+import type { RunRequest, WorkerMessage } from "./_messages.ts";
+import { resultJson } from "./_result_json.ts";
+
+const scope = self as unknown as {
+  onmessage: (event: MessageEvent) => void;
+  postMessage(message: WorkerMessage, options?: { transfer: ArrayBuffer[] }): void;
+};
+
+/** Points of the running estimates. */
+const HISTORY_POINTS = 400;
+
+let core: Promise<Core> | undefined;
+
+function network(c: ExplorerConfig, g: number) {
+  const net = randomNetwork({ n: c.n, g, seed: c.seed, activation: c.activation });
+  if (usesGainsAndShifts(net.activation)) {
+    if (c.gain !== undefined) net.gains.fill(c.gain);
+    if (c.shift !== undefined) net.shifts.fill(c.shift);
+  }
+  return net;
+}
+
+async function run({ config: c, wasm }: RunRequest): Promise<void> {
+  const lib = await (core ??= loadCore(new URL(wasm, self.location.href)));
+  const result = lib.lyapunovSpectrum(network(c, c.g), {
+    nle: c.nle,
+    tsim: c.tsim,
+    seed: c.seed,
+    history: HISTORY_POINTS,
+    onProgress: ({ done, total }) => scope.postMessage({ type: "progress", phase: "spectrum", done, total }),
+  });
+  const time = result.history!.time;
+  const estimates = result.history!.exponents;
+  scope.postMessage(
+    { type: "spectrum", json: resultJson(c.n, result), time, estimates },
+    { transfer: [time.buffer as ArrayBuffer, estimates.buffer as ArrayBuffer] },
+  );
+  const gs = c.sweep > 0 ? linspace(c.gmin, c.gmax, c.sweep) : [];
+  gs.forEach((g, k) => {
+    const r = lib.lyapunovSpectrum(network(c, g), {
+      nle: Math.min(c.nle, 10),
+      tsim: c.tsim,
+      seed: c.seed,
+      onProgress: ({ done, total }) =>
+        scope.postMessage({
+          type: "progress",
+          phase: "sweep",
+          done: k * total + done,
+          total: gs.length * total,
+        }),
+    });
+    scope.postMessage({
+      type: "sweep-point",
+      g,
+      lambdaMax: Math.max(...r.exponents),
+      kyDimension: r.kyDimension,
+      entropy: r.entropy,
+    });
+  });
+  scope.postMessage({ type: "done" });
+}
+
+scope.onmessage = (event: MessageEvent) => {
+  run(event.data as RunRequest).catch((e) =>
+    scope.postMessage({ type: "error", message: (e as Error).message ?? String(e) })
+  );
+};

@@ -1,0 +1,163 @@
+/// <reference lib="dom" />
+/**
+ * The viewer page: lists the runs of the server's index (or runs opened from files), and plots
+ * one run, or several runs of one workflow overlaid, with their manifests beside the plots.
+ * The selection lives in the URL (`index.html?run=<folder>&run=<folder>`).
+ *
+ * @module
+ */
+
+import { chartsFor } from "./_charts.ts";
+import { drawChart } from "./_plot.ts";
+import { differingLabels, fetchRun, readRunFiles, type Run } from "./_run.ts";
+
+interface IndexEntry {
+  workflow: string;
+  run: string;
+  path: string;
+  status?: string;
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const opened = new Map<string, Run>();
+
+function setStatus(text: string, error = false): void {
+  const el = $("status");
+  el.textContent = text;
+  el.classList.toggle("error", error);
+}
+
+function selected(): string[] {
+  return new URLSearchParams(location.search).getAll("run");
+}
+
+function select(ids: string[]): void {
+  const params = new URLSearchParams();
+  for (const id of ids) params.append("run", id);
+  history.replaceState(null, "", `${location.pathname}${ids.length ? "?" + params : ""}`);
+  void show(ids);
+}
+
+function runItem(id: string, label: string, workflow: string, note?: string): HTMLLIElement {
+  const li = document.createElement("li");
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  box.value = id;
+  box.dataset.workflow = workflow;
+  box.checked = selected().includes(id);
+  const link = document.createElement("a");
+  link.href = `?run=${encodeURIComponent(id)}`;
+  link.textContent = label;
+  link.addEventListener("click", (e) => {
+    e.preventDefault();
+    for (const b of document.querySelectorAll<HTMLInputElement>("#runs input")) b.checked = b.value === id;
+    select([id]);
+  });
+  li.append(box, " ", link);
+  if (note) li.append(" ", Object.assign(document.createElement("small"), { textContent: note }));
+  return li;
+}
+
+function listRuns(entries: IndexEntry[]): void {
+  const list = $("runs");
+  list.replaceChildren();
+  const byWorkflow = new Map<string, HTMLLIElement[]>();
+  for (const e of entries) {
+    const items = byWorkflow.get(e.workflow) ?? [];
+    items.push(runItem(e.path, e.run, e.workflow, e.status === "complete" ? undefined : e.status));
+    byWorkflow.set(e.workflow, items);
+  }
+  for (const run of opened.values()) {
+    const items = byWorkflow.get(run.workflow) ?? [];
+    items.push(runItem(run.id, run.name, run.workflow, "(opened file)"));
+    byWorkflow.set(run.workflow, items);
+  }
+  for (const [workflow, items] of [...byWorkflow].sort()) {
+    const li = document.createElement("li");
+    li.append(Object.assign(document.createElement("strong"), { textContent: workflow }));
+    const ul = document.createElement("ul");
+    ul.append(...items);
+    li.append(ul);
+    list.append(li);
+  }
+}
+
+async function loadIndex(): Promise<IndexEntry[]> {
+  try {
+    const res = await fetch("runs.json");
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const { runs, static: isStatic } = await res.json() as { runs: IndexEntry[]; static?: boolean };
+    if (isStatic) {
+      setStatus("Static copy of the page: open a run's files (manifest.json and its CSVs) or its folder.");
+    } else if (runs.length === 0) {
+      setStatus("No runs under data/logs yet: run a workflow, or open a run's files.");
+    }
+    return runs;
+  } catch {
+    setStatus(
+      "No run index here (static copy of the page): open a run's files (manifest.json and its CSVs).",
+    );
+    return [];
+  }
+}
+
+async function show(ids: string[]): Promise<void> {
+  document.body.removeAttribute("data-ready");
+  const charts = $("charts");
+  const manifests = $("manifests");
+  charts.replaceChildren();
+  manifests.replaceChildren();
+  try {
+    if (ids.length === 0) return;
+    const runs = await Promise.all(ids.map((id) => opened.get(id) ?? fetchRun(id)));
+    const labels = differingLabels(runs);
+    $("title").textContent = runs.length === 1
+      ? `${runs[0].workflow}: ${runs[0].name}`
+      : `${runs[0].workflow}: ${runs.length} runs compared`;
+    for (const spec of chartsFor(runs, labels)) drawChart(charts, spec);
+    runs.forEach((run, k) => {
+      const details = document.createElement("details");
+      details.open = k === 0;
+      const summary = document.createElement("summary");
+      summary.textContent = labels[k] ? `${run.name} (${labels[k]})` : run.name;
+      const pre = document.createElement("pre");
+      pre.className = "manifest";
+      pre.textContent = JSON.stringify(run.manifest, null, 2);
+      details.append(summary, pre);
+      manifests.append(details);
+    });
+    setStatus("");
+  } catch (e) {
+    setStatus((e as Error).message, true);
+  } finally {
+    document.body.dataset.ready = "1";
+  }
+}
+
+async function main(): Promise<void> {
+  listRuns(await loadIndex());
+  $<HTMLButtonElement>("compare").addEventListener("click", () => {
+    const ids = [...document.querySelectorAll<HTMLInputElement>("#runs input:checked")].map((b) => b.value);
+    select(ids);
+  });
+  for (const inputId of ["open-files", "open-folder"]) {
+    $<HTMLInputElement>(inputId).addEventListener("change", async (event) => {
+      const input = event.target as HTMLInputElement;
+      if (!input.files || input.files.length === 0) return;
+      try {
+        const run = await readRunFiles(input.files);
+        opened.set(run.id, run);
+        listRuns(await loadIndex());
+        select([run.id]);
+      } catch (e) {
+        setStatus((e as Error).message, true);
+      }
+      input.value = "";
+    });
+  }
+  const ids = selected();
+  if (ids.length > 0) await show(ids);
+  else document.body.dataset.ready = "1";
+}
+
+main().catch((e) => setStatus(`The viewer failed: ${(e as Error).message}`, true));
