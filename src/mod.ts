@@ -86,3 +86,14 @@ export {
   Trainer,
   type TrainOptions,
 } from "./train.ts";
+export {
+  CONNECTOME_DEFAULTS,
+  type ConnectomeNetwork,
+  type ConnectomeOptions,
+  largestScc,
+  loadConnectome,
+  readConnectomeTable,
+  type Roi,
+  ROIS,
+  sinkhornBalance,
+} from "./connectome.ts";
