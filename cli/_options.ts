@@ -8,6 +8,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   ACTIVATION_ALIASES,
+  CONNECTOME_DEFAULTS,
   type LossName,
   type LyapunovSpectrumOptions,
   type Network,
@@ -16,6 +17,7 @@ import {
   RANDOM_NETWORK_DEFAULTS,
   randomNetwork,
   readNetwork,
+  ROIS,
   SPECTRUM_DEFAULTS,
   type TrainSelection,
 } from "../src/mod.ts";
@@ -202,3 +204,32 @@ export function trainParts(value: string): TrainSelection {
   }
   return out;
 }
+
+/** Values of the options of {@linkcode connectomeOptions}. */
+export interface ConnectomeFlags {
+  roi: string;
+  unknown_sign: "drop" | "excitatory";
+  scc: boolean;
+  normalize: "sinkhorn" | "none";
+  scale: number;
+}
+
+/** Adds the options that build a connectome network (DESIGN §7). */
+export function connectomeOptions(cmd: Command): Command {
+  const d = CONNECTOME_DEFAULTS;
+  return cmd
+    .addOption(new Option("--roi <roi>", "region of interest").choices([...ROIS]).default("EB"))
+    .addOption(
+      new Option("--unknown_sign <how>", "neurons of sign 0: drop them, or count them as excitatory")
+        .choices(["drop", "excitatory"]).default(d.unknownSign),
+    )
+    .option("--scc <bool>", "keep only the largest strongly connected component", boolean, d.scc)
+    .addOption(
+      new Option("--normalize <how>", "Sinkhorn balancing of the excitatory and inhibitory parts, or none")
+        .choices(["sinkhorn", "none"]).default(d.normalize),
+    )
+    .option("--scale <s>", "global factor of W after normalisation", number, d.scale);
+}
+
+/** The data folder of the shipped connectome tables. */
+export const CONNECTOME_DIR = new URL("../data/connectomics", import.meta.url).pathname;

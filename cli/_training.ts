@@ -69,6 +69,57 @@ function readRows(path: string): string[][] {
   }
 }
 
+/** Flags every training workflow has. */
+export interface TrainingFlags {
+  out: string;
+  workers?: number;
+  json?: boolean;
+  resume?: string;
+}
+
+/**
+ * The options of a training run: the flags, or with `--resume` the recorded options of that run
+ * (its manifest) with the new `--out`, `--workers`, `--json`; checks the options a run needs.
+ * Returns them with the run folder to resume, if any.
+ */
+export async function trainingOptions<F extends TrainingFlags>(
+  workflow: string,
+  flags: F,
+  required: Partial<Record<keyof F, string>>,
+): Promise<{ o: F; resume?: string }> {
+  let o = flags;
+  let resume: string | undefined;
+  if (flags.resume !== undefined) {
+    resume = flags.resume.includes("/") ? flags.resume : `${flags.out}/logs/${workflow}/${flags.resume}`;
+    let manifest;
+    try {
+      manifest = JSON.parse(await Deno.readTextFile(`${resume}/manifest.json`));
+    } catch (e) {
+      throw new Error(`Cannot resume ${resume}: ${(e as Error).message}`);
+    }
+    if (manifest.workflow !== workflow) throw new Error(`Cannot resume ${resume}: not a ${workflow} run`);
+    o = {
+      ...manifest.options,
+      workers: flags.workers,
+      json: flags.json,
+      out: flags.out,
+      resume: flags.resume,
+    };
+  }
+  for (const [key, flag] of Object.entries(required)) {
+    if (o[key as keyof F] === undefined) {
+      throw new RangeError(`required option '${flag}' not specified (unless --resume)`);
+    }
+  }
+  return { o, resume };
+}
+
+/** The options to record in a run's manifest: the flags without those of this invocation only. */
+export function recordedOptions<F extends TrainingFlags>(o: F): Record<string, unknown> {
+  const { resume: _r, workers: _w, json: _j, ...recorded } = o;
+  return recorded;
+}
+
 /** Runs (or resumes) a training workflow; returns the run folder and the last logs. */
 export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; last: EpochLog[] }> {
   // Trainers first: bad options or a missing checkpoint fail before anything is written.

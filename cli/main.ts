@@ -9,10 +9,13 @@
 import { Command, CommanderError } from "commander";
 import { normalizeArgs } from "./_options.ts";
 import { inSandbox, runSandboxed, type SandboxSpec } from "./_sandbox.ts";
+import { connectomeCommand } from "./connectome.ts";
 import { demoCommand } from "./demo.ts";
 import { gradientCommand } from "./gradient.ts";
 import { convergenceCommand } from "./lyapu_convergence.ts";
 import { spectrumCommand } from "./spectrum.ts";
+import { trainFlybrainFullCommand } from "./train_flybrain_full.ts";
+import { trainFlybrainPopCommand } from "./train_flybrain_pop.ts";
 import { trainRdCommand } from "./train_rd_model.ts";
 import { transitionCommand } from "./transition_2_chaos.ts";
 import denoJson from "../deno.json" with { type: "json" };
@@ -30,6 +33,9 @@ export function program(): Command {
     convergenceCommand,
     transitionCommand,
     trainRdCommand,
+    connectomeCommand,
+    trainFlybrainFullCommand,
+    trainFlybrainPopCommand,
     demoCommand,
   ];
   for (const sub of commands) {
@@ -41,13 +47,16 @@ export function program(): Command {
 }
 
 /** Commands that run sandboxed, with the options naming their output root and input files. */
-const SANDBOXED: Readonly<Record<string, { out?: string; inputs: string[] }>> = {
+const SANDBOXED: Readonly<Record<string, { out?: string; outFile?: boolean; inputs: string[] }>> = {
   spectrum: { inputs: ["--network"] },
   gradient: { inputs: ["--network"] },
   demo: { out: "data", inputs: [] },
   lyapu_convergence: { out: "data", inputs: [] },
   transition_2_chaos: { out: "data", inputs: [] },
   train_rd_model: { out: "data", inputs: [] },
+  train_flybrain_full: { out: "data", inputs: [] },
+  train_flybrain_pop: { out: "data", inputs: [] },
+  connectome: { outFile: true, inputs: [] },
 };
 
 function optionValue(args: string[], name: string): string | undefined {
@@ -63,7 +72,15 @@ export function sandboxOf(args: string[]): SandboxSpec | undefined {
   const rule = SANDBOXED[args[0]];
   if (rule === undefined || args.includes("--help") || args.includes("-h")) return undefined;
   const read = rule.inputs.map((o) => optionValue(args, o)).filter((v): v is string => v !== undefined);
-  const out = rule.out === undefined ? undefined : optionValue(args, "--out") ?? rule.out;
+  const given = optionValue(args, "--out");
+  // An output file is written through a temporary file beside it: its folder must be writable.
+  const out = rule.outFile
+    ? (given === undefined
+      ? undefined
+      : given.includes("/")
+      ? given.slice(0, given.lastIndexOf("/")) || "/"
+      : ".")
+    : given ?? rule.out;
   return { read, write: out === undefined ? [] : [out] };
 }
 

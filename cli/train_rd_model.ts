@@ -28,7 +28,7 @@ import {
   runOptions,
   seed,
 } from "./_options.ts";
-import { runTraining } from "./_training.ts";
+import { recordedOptions, runTraining, trainingOptions } from "./_training.ts";
 
 /** Defaults of the workflow (the original's). */
 export const TRAIN_RD_DEFAULTS = Object.freeze({
@@ -121,27 +121,11 @@ export const trainRdCommand = runOptions(
 
 /** Runs (or resumes) the workflow; returns the run folder and each sample's last epoch. */
 export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
-  let o = opts;
-  let resume: string | undefined;
-  if (opts.resume !== undefined) {
-    resume = opts.resume.includes("/") ? opts.resume : `${opts.out}/logs/train_rd_model/${opts.resume}`;
-    let manifest;
-    try {
-      manifest = JSON.parse(await Deno.readTextFile(`${resume}/manifest.json`));
-    } catch (e) {
-      throw new Error(`Cannot resume ${resume}: ${(e as Error).message}`);
-    }
-    if (manifest.workflow !== "train_rd_model") {
-      throw new Error(`Cannot resume ${resume}: not a train_rd_model run`);
-    }
-    o = { ...manifest.options, workers: opts.workers, json: opts.json, out: opts.out, resume: opts.resume };
-  }
-  const required = { nle: "--nle <k>", loss: "--loss <name>", activation: "--activation <name>" } as const;
-  for (const [key, flag] of Object.entries(required)) {
-    if (o[key as keyof typeof required] === undefined) {
-      throw new RangeError(`required option '${flag}' not specified (unless --resume)`);
-    }
-  }
+  const { o, resume } = await trainingOptions("train_rd_model", opts, {
+    nle: "--nle <k>",
+    loss: "--loss <name>",
+    activation: "--activation <name>",
+  });
   const nle = o.nle!;
   if (nle > o.n) throw new RangeError(`nle must be at most n, got nle=${nle}, n=${o.n}`);
   const act = parseActivation(o.activation!);
@@ -173,13 +157,12 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
   const runName =
     `${act}_Weights${train.weights}_Shifts${train.shifts}_Gains${train.gains}_N${o.n}_lr${o.lr}` +
     `_NLE${nle}_Epochs${o.n_epochs}_${o.loss}_g${o.g}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}`;
-  const { resume: _r, workers: _w, json: _j, ...recorded } = o;
   const { dir, last } = await runTraining({
     workflow: "train_rd_model",
     runName,
     root: o.out,
     command,
-    options: { ...recorded, activation: act },
+    options: { ...recordedOptions(o), activation: act },
     seed: o.seed,
     workers,
     samples,
