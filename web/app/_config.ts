@@ -5,12 +5,9 @@
  * @module
  */
 
-import {
-  type Activation,
-  parseActivation,
-  RANDOM_NETWORK_DEFAULTS,
-  SPECTRUM_DEFAULTS,
-} from "../../src/mod.ts";
+import { type Activation, parseActivation } from "../../src/activation.ts";
+import { SPECTRUM_DEFAULTS } from "../../src/lyapunov_spectrum.ts";
+import { RANDOM_NETWORK_DEFAULTS } from "../../src/network.ts";
 
 /** What the explorer computes. */
 export interface ExplorerConfig {

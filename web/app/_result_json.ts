@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SpectrumResult } from "../../src/mod.ts";
+import type { SpectrumResult } from "../../src/lyapunov_spectrum.ts";
 
 /** The fields of `flybrain spectrum --json` for a result of an n-neuron network. */
 export function resultJson(n: number, result: SpectrumResult): Record<string, unknown> {

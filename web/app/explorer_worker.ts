@@ -6,7 +6,12 @@
  * @module
  */
 
-import { type Core, linspace, loadCore, randomNetwork, usesGainsAndShifts } from "../../src/mod.ts";
+// The library's modules one by one, not src/mod.ts: that also exports the file readers
+// (connectome tables through csv-parse, which needs Node's Buffer), which have no place here.
+import { usesGainsAndShifts } from "../../src/activation.ts";
+import { type Core, loadCore } from "../../src/core.ts";
+import { randomNetwork } from "../../src/network.ts";
+import { linspace } from "../../src/transition.ts";
 import type { ExplorerConfig } from "./_config.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
 import { resultJson } from "./_result_json.ts";
