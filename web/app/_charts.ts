@@ -200,7 +200,7 @@ export function transitionCharts(runs: Run[], labels: string[]): ChartSpec[] {
 
 const GRAD_PARTS = ["weights", "gains", "shifts"] as const;
 
-/** Charts of train_rd_model runs: loss, λ_max and gradient norms over epochs; spectra before and after. */
+/** Charts of training runs (train_rd_model, train_flybrain_*): loss, λ_max and gradient norms over epochs; spectra before and after. */
 export function trainingCharts(runs: Run[], labels: string[]): ChartSpec[] {
   const loss: SeriesSpec[] = [];
   const lmax: SeriesSpec[] = [];

@@ -12,6 +12,8 @@ export const WORKFLOW_TABLES: Readonly<Record<string, { required: string[]; opti
   lyapu_convergence: { required: ["convergence.csv"], optional: ["spectrum.csv"] },
   transition_2_chaos: { required: ["lambda_max.csv", "summary.csv"], optional: ["spectra.csv"] },
   train_rd_model: { required: ["training.csv"], optional: ["spectra.csv"] },
+  train_flybrain_full: { required: ["training.csv"], optional: ["spectra.csv"] },
+  train_flybrain_pop: { required: ["training.csv"], optional: ["spectra.csv"] },
 };
 
 /** A loaded run. */
