@@ -1,6 +1,7 @@
 /**
- * Networks from the fly central-complex connectome (DESIGN §7): the tables of
- * `data/connectomics/<ROI>/` (neurons.csv, edges.csv; see data/connectomics/README.md).
+ * Networks from the fly central-complex connectome (DESIGN §7), built from the tables of
+ * `data/connectomics/<ROI>/` (neurons.csv, edges.csv; see data/connectomics/README.md) once
+ * parsed (reading the files: src/connectome_files.ts; this module runs in the browser too).
  *
  * Construction: keep the ROI's neurons (with `unknownSign: "drop"`, those of sign 0 are
  * removed; with `"excitatory"` they count as excitatory), optionally keep only the largest
@@ -11,7 +12,6 @@
  * @module
  */
 
-import { parse } from "csv-parse/sync";
 import { type Activation, parseActivation } from "./activation.ts";
 import type { Network } from "./network.ts";
 
@@ -78,27 +78,17 @@ export interface ConnectomeNetwork extends Network {
 const NEURON_COLUMNS = ["bodyId", "type", "cellBodyFiber", "nt", "sign"];
 const EDGE_COLUMNS = ["bodyId_pre", "bodyId_post", "weight"];
 
-function readCsv(path: string, required: string[]): { rows: Record<string, string>[]; lines: number[] } {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (e) {
-    const reason = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
-    throw new Error(`Cannot read ${path}: ${reason}`);
-  }
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text, { columns: true, info: true, skip_empty_lines: true });
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    throw new SyntaxError(
-      `${path}:${err.lines ?? "?"}: ${err.message.replace(/^Invalid Record Length: /, "")}`,
-    );
-  }
-  const header = text.slice(0, text.indexOf("\n")).trim().split(",");
-  const missing = required.filter((c) => !header.includes(c));
+/** Rows of a CSV table as records (column → text), with the line of each row (1 = header). */
+export interface CsvRecords {
+  /** The column names of the header. */
+  columns: string[];
+  rows: Record<string, string>[];
+  lines: number[];
+}
+
+function requireColumns(table: CsvRecords, path: string, required: string[]): void {
+  const missing = required.filter((c) => !table.columns.includes(c));
   if (missing.length > 0) throw new SyntaxError(`${path}:1: missing column(s) ${missing.join(", ")}`);
-  return { rows: records.map((r) => r.record), lines: records.map((r) => r.info.lines) };
 }
 
 function integer(path: string, line: number, column: string, value: string): number {
@@ -110,13 +100,17 @@ function integer(path: string, line: number, column: string, value: string): num
 }
 
 /**
- * Reads and checks `neurons.csv` and `edges.csv` of a folder; errors say `file:line: what is
- * wrong`.
+ * Checks the parsed tables of `neurons.csv` and `edges.csv` (named in errors as `npath` and
+ * `epath`) and builds the connectome table; errors say `file:line: what is wrong`.
  */
-export function readConnectomeTable(dir: string): ConnectomeTable {
-  const npath = `${dir}/neurons.csv`;
-  const epath = `${dir}/edges.csv`;
-  const n = readCsv(npath, NEURON_COLUMNS);
+export function connectomeTable(
+  n: CsvRecords,
+  e: CsvRecords,
+  npath = "neurons.csv",
+  epath = "edges.csv",
+): ConnectomeTable {
+  requireColumns(n, npath, NEURON_COLUMNS);
+  requireColumns(e, epath, EDGE_COLUMNS);
   const index = new Map<number, number>();
   const neurons = n.rows.map((r, i): ConnectomeNeuron => {
     const line = n.lines[i];
@@ -129,7 +123,6 @@ export function readConnectomeTable(dir: string): ConnectomeTable {
     }
     return { bodyId, type: r.type, cellBodyFiber: r.cellBodyFiber ?? "", nt: r.nt || "unknown", sign };
   });
-  const e = readCsv(epath, EDGE_COLUMNS);
   const edges = e.rows.map((r, i): [number, number, number] => {
     const line = e.lines[i];
     const ends = [r.bodyId_pre, r.bodyId_post].map((v, k) => {
@@ -270,21 +263,17 @@ function subpopulationTypes(neurons: ConnectomeNeuron[], by: "neurotransmitter" 
   return { typeNames, types: Int32Array.from(neurons, (x) => at.get(key(x))!) };
 }
 
-/**
- * The network of a ROI of the connectome in `dir` (the folder holding the ROIs).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * const net = loadConnectome("data/connectomics", { roi: "AB" });
- * equal(net.n, 143);
- * ```
- */
-export function loadConnectome(dir: string, options: ConnectomeOptions): ConnectomeNetwork {
-  const o: Required<ConnectomeOptions> = Object.assign({}, CONNECTOME_DEFAULTS, definedOnly(options));
-  if (!(ROIS as readonly string[]).includes(o.roi)) {
-    throw new RangeError(`Unknown ROI "${o.roi}": expected one of ${ROIS.join(", ")}`);
+/** Throws a RangeError listing the ROIs when `roi` is not one of them. */
+export function checkRoi(roi: string): void {
+  if (!(ROIS as readonly string[]).includes(roi)) {
+    throw new RangeError(`Unknown ROI "${roi}": expected one of ${ROIS.join(", ")}`);
   }
+}
+
+/** The network of a connectome table (see the module doc for the construction). */
+export function buildConnectome(table: ConnectomeTable, options: ConnectomeOptions): ConnectomeNetwork {
+  const o: Required<ConnectomeOptions> = Object.assign({}, CONNECTOME_DEFAULTS, definedOnly(options));
+  checkRoi(o.roi);
   if (o.unknownSign !== "drop" && o.unknownSign !== "excitatory") {
     throw new RangeError(`unknown_sign must be drop or excitatory, got ${o.unknownSign}`);
   }
@@ -293,7 +282,6 @@ export function loadConnectome(dir: string, options: ConnectomeOptions): Connect
   }
   if (!Number.isFinite(o.scale)) throw new RangeError(`scale must be a finite number, got ${o.scale}`);
   const activation = parseActivation(o.activation);
-  const table = readConnectomeTable(`${dir}/${o.roi}`);
   // Neurons kept, with their signs.
   let keep = table.neurons.map((x, i) => (x.sign !== 0 || o.unknownSign === "excitatory" ? i : -1)).filter((
     i,

@@ -87,13 +87,18 @@ export {
   type TrainOptions,
 } from "./train.ts";
 export {
+  buildConnectome,
+  checkRoi,
   CONNECTOME_DEFAULTS,
   type ConnectomeNetwork,
   type ConnectomeOptions,
+  type ConnectomeTable,
+  connectomeTable,
+  type CsvRecords,
   largestScc,
-  loadConnectome,
-  readConnectomeTable,
   type Roi,
   ROIS,
   sinkhornBalance,
+  type SinkhornResult,
 } from "./connectome.ts";
+export { loadConnectome, readConnectomeTable } from "./connectome_files.ts";
