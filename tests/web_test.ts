@@ -154,6 +154,44 @@ Deno.test({
         }
       });
 
+      await t.step(
+        "the explorer's connectome network gives flybrain connectome + spectrum's exponents bit for bit",
+        async () => {
+          await page.goto(`${base}explorer.html?roi=AB&g=1&seed=3&nle=4&activation=tanh_pos&tsim=20&sweep=0`);
+          await ready(page);
+          const web = JSON.parse(await page.textContent("#result-json") ?? "");
+          const dir = await Deno.makeTempDir();
+          const made = await flybrain(
+            "connectome",
+            "--roi",
+            "AB",
+            "--activation",
+            "tanh_pos",
+            "--out",
+            `${dir}/ab.json`,
+          );
+          equal(made.code, 0, made.stderr);
+          const cli = await flybrain(
+            ...[
+              "spectrum",
+              "--network",
+              `${dir}/ab.json`,
+              "--seed",
+              "3",
+              "--nle",
+              "4",
+              "--tsim",
+              "20",
+              "--json",
+            ],
+          );
+          equal(cli.code, 0, cli.stderr);
+          const expected = JSON.parse(cli.stdout);
+          equal(web.n, 143);
+          deepEqual(web.exponents, expected.exponents);
+        },
+      );
+
       await t.step("the explorer's exponents equal flybrain spectrum --json bit for bit", async () => {
         const args = { n: "100", g: "2", seed: "3", nle: "5", activation: "tanh", tsim: "50" };
         await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, sweep: "3" })}`);

@@ -17,6 +17,7 @@ export function handler(root: string, dataDir: string): (req: Request) => Promis
     { prefix: "vendor", dir: `${root}/build/web/vendor` },
     { prefix: "build", dir: `${root}/build` },
     { prefix: "data", dir: dataDir },
+    { prefix: "connectomics", dir: `${root}/data/connectomics` },
   ];
   let roots: Promise<string[]> | undefined;
   const realRoots = () => roots ??= Promise.all(mounts.map((m) => Deno.realPath(m.dir).catch(() => m.dir)));

@@ -43,7 +43,7 @@ export function parseServeArgs(args: string[]): ServeOptions {
 export function serveFlags(port: number, dataDir: string): string[] {
   return [
     "--no-prompt",
-    `--allow-read=${ROOT}/web,${ROOT}/build,${dataDir}`,
+    `--allow-read=${ROOT}/web,${ROOT}/build,${ROOT}/data/connectomics,${dataDir}`,
     `--allow-net=127.0.0.1:${port}`,
     "--deny-write",
     "--deny-run",

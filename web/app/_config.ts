@@ -7,14 +7,17 @@
 
 import { type Activation, parseActivation } from "../../src/activation.ts";
 import { SPECTRUM_DEFAULTS } from "../../src/lyapunov_spectrum.ts";
+import { checkRoi, type Roi } from "../../src/connectome.ts";
 import { RANDOM_NETWORK_DEFAULTS } from "../../src/network.ts";
 
 /** What the explorer computes. */
 export interface ExplorerConfig {
-  /** Neurons (1 to {@linkcode MAX_N}). */
+  /** Neurons (1 to {@linkcode MAX_N}); ignored with a ROI (the connectome sets it). */
   n: number;
-  /** Coupling: W ~ N(0, g²/n). */
+  /** Coupling: W ~ N(0, g²/n); with a ROI, the factor of its normalised W (`--scale`). */
   g: number;
+  /** A connectome ROI instead of a random network (as `flybrain connectome --roi`, defaults otherwise). */
+  roi?: Roi;
   activation: Activation;
   /** Gain of every neuron (tanh_pos, tanh_stretched); absent: the library's default (1). */
   gain?: number;
@@ -92,6 +95,11 @@ export function parseConfig(params: URLSearchParams): ExplorerConfig {
     throw new RangeError(`need 0 <= gmin <= gmax, got gmin=${gmin}, gmax=${gmax}`);
   }
   const config: ExplorerConfig = { n, g, activation, nle, tsim, seed, sweep, gmin, gmax };
+  const roi = params.get("roi");
+  if (roi) {
+    checkRoi(roi);
+    config.roi = roi as Roi;
+  }
   const gain = num(params, "gain", undefined);
   const shift = num(params, "shift", undefined);
   if (gain !== undefined) config.gain = gain;
@@ -104,6 +112,7 @@ export function configParams(c: ExplorerConfig): URLSearchParams {
   const p = new URLSearchParams();
   for (
     const key of [
+      "roi",
       "n",
       "g",
       "seed",

@@ -45,3 +45,31 @@ export function column(table: Table, name: string, file: string): Float64Array {
   if (c === undefined) throw new SyntaxError(`Cannot plot ${file}: it has no column "${name}"`);
   return c;
 }
+
+/**
+ * Parses a CSV of plain fields (no quoting, as the connectome tables) into records with their
+ * line numbers, for the library's table checks.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * const r = parseRecords("a,b\n1,x\n");
+ * equal(r.rows[0].b, "x");
+ * equal(r.lines[0], 2);
+ * ```
+ */
+export function parseRecords(
+  text: string,
+): { columns: string[]; rows: Record<string, string>[]; lines: number[] } {
+  const all = text.split(/\r?\n/);
+  const columns = all[0].split(",").map((c) => c.trim());
+  const rows: Record<string, string>[] = [];
+  const lines: number[] = [];
+  for (let i = 1; i < all.length; i++) {
+    if (all[i].trim() === "") continue;
+    const cells = all[i].split(",");
+    rows.push(Object.fromEntries(columns.map((c, j) => [c, cells[j] ?? ""])));
+    lines.push(i + 1);
+  }
+  return { columns, rows, lines };
+}

@@ -15,6 +15,7 @@ import { drawChart } from "./_plot.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const FIELDS = [
+  "roi",
   "n",
   "g",
   "activation",
@@ -135,7 +136,9 @@ function start(config: ExplorerConfig): void {
   $("sweep-chart").replaceChildren();
   $("numbers").replaceChildren();
   setStatus(
-    `Computing ${config.nle} exponents of a random ${config.activation} network, n=${config.n}, g=${config.g}…`,
+    config.roi
+      ? `Computing ${config.nle} exponents of the ${config.roi} connectome (${config.activation}, scale ${config.g})…`
+      : `Computing ${config.nle} exponents of a random ${config.activation} network, n=${config.n}, g=${config.g}…`,
   );
   $<HTMLButtonElement>("cancel").disabled = false;
   const progress = $<HTMLProgressElement>("progress");

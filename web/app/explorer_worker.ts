@@ -9,10 +9,12 @@
 // The library's modules one by one, not src/mod.ts: that also exports the file readers
 // (connectome tables through csv-parse, which needs Node's Buffer), which have no place here.
 import { usesGainsAndShifts } from "../../src/activation.ts";
+import { buildConnectome, type ConnectomeTable, connectomeTable } from "../../src/connectome.ts";
 import { type Core, loadCore } from "../../src/core.ts";
 import { randomNetwork } from "../../src/network.ts";
 import { linspace } from "../../src/transition.ts";
 import type { ExplorerConfig } from "./_config.ts";
+import { parseRecords } from "./_csv.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
 import { resultJson } from "./_result_json.ts";
 
@@ -26,8 +28,31 @@ const HISTORY_POINTS = 400;
 
 let core: Promise<Core> | undefined;
 
-function network(c: ExplorerConfig, g: number) {
-  const net = randomNetwork({ n: c.n, g, seed: c.seed, activation: c.activation });
+const tables = new Map<string, Promise<ConnectomeTable>>();
+
+/** The connectome table of a ROI, fetched from the server's connectomics/ folder (once). */
+function connectome(roi: string): Promise<ConnectomeTable> {
+  if (!tables.has(roi)) {
+    const text = async (name: string) => {
+      const url = new URL(`../connectomics/${roi}/${name}`, self.location.href);
+      const response = await fetch(url);
+      if (!response.ok) {
+        throw new Error(`Cannot load the ${roi} connectome (${url.pathname}: HTTP ${response.status})`);
+      }
+      return parseRecords(await response.text());
+    };
+    tables.set(
+      roi,
+      Promise.all([text("neurons.csv"), text("edges.csv")]).then(([n, e]) => connectomeTable(n, e)),
+    );
+  }
+  return tables.get(roi)!;
+}
+
+async function network(c: ExplorerConfig, g: number) {
+  const net = c.roi
+    ? buildConnectome(await connectome(c.roi), { roi: c.roi, activation: c.activation, scale: g })
+    : randomNetwork({ n: c.n, g, seed: c.seed, activation: c.activation });
   if (usesGainsAndShifts(net.activation)) {
     if (c.gain !== undefined) net.gains.fill(c.gain);
     if (c.shift !== undefined) net.shifts.fill(c.shift);
@@ -37,7 +62,8 @@ function network(c: ExplorerConfig, g: number) {
 
 async function run({ config: c, wasm }: RunRequest): Promise<void> {
   const lib = await (core ??= loadCore(new URL(wasm, self.location.href)));
-  const result = lib.lyapunovSpectrum(network(c, c.g), {
+  const net = await network(c, c.g);
+  const result = lib.lyapunovSpectrum(net, {
     nle: c.nle,
     tsim: c.tsim,
     seed: c.seed,
@@ -47,12 +73,12 @@ async function run({ config: c, wasm }: RunRequest): Promise<void> {
   const time = result.history!.time;
   const estimates = result.history!.exponents;
   scope.postMessage(
-    { type: "spectrum", json: resultJson(c.n, result), time, estimates },
+    { type: "spectrum", json: resultJson(net.n, result), time, estimates },
     { transfer: [time.buffer as ArrayBuffer, estimates.buffer as ArrayBuffer] },
   );
   const gs = c.sweep > 0 ? linspace(c.gmin, c.gmax, c.sweep) : [];
-  gs.forEach((g, k) => {
-    const r = lib.lyapunovSpectrum(network(c, g), {
+  for (const [k, g] of gs.entries()) {
+    const r = lib.lyapunovSpectrum(await network(c, g), {
       nle: Math.min(c.nle, 10),
       tsim: c.tsim,
       seed: c.seed,
@@ -71,7 +97,7 @@ async function run({ config: c, wasm }: RunRequest): Promise<void> {
       kyDimension: r.kyDimension,
       entropy: r.entropy,
     });
-  });
+  }
   scope.postMessage({ type: "done" });
 }
 
