@@ -41,8 +41,8 @@ export interface LyapunovSpectrumOptions {
   /** Precision of the kernels. @default {"f64"} */
   precision?: Precision;
   /**
-   * Dense or sparse (CSR) kernels; "auto" takes the sparse ones below the density `SPARSE_DENSITY`.
-   * Both give the same results to rounding. @default {"auto"}
+   * Dense or sparse (CSR) kernels; "auto" takes the sparse ones below the density `SPARSE_DENSITY`
+   * (which grows with nle). Both give the same results to rounding. @default {"auto"}
    */
   kernels?: Kernels;
   /** Record the running estimates: true at every QR, or at most this many points. @default {false} */

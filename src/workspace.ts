@@ -16,21 +16,33 @@ export type Precision = "f64" | "f32";
 export type Kernels = "auto" | "dense" | "sparse";
 
 /**
- * With kernels "auto", networks of density (nonzeros / n²) below this use the sparse kernels.
- * Measured by `deno task bench` (section "sparse vs dense"): the tangent step with nle 50 at
- * n = 400 and 1000 breaks even at about this density.
+ * With kernels "auto", the density (nonzeros / n²) below which the sparse kernels are used, by
+ * number of exponents: `[nle, density]` rows, the last row whose nle is ≤ the frame's columns
+ * applies. Measured by `deno task bench:sparse` (tangent step, f64, n = 400 and 1000): sparse and
+ * dense break even at density 0.13–0.16 for nle 1, about 0.3 for nle 10–20 and 0.49–0.52 for
+ * nle 50 (the dense kernels gain more from wide frames); the thresholds sit at or a little below.
  */
-export const SPARSE_DENSITY = 0.15;
+export const SPARSE_DENSITY: readonly (readonly [number, number])[] = Object.freeze(
+  [
+    [1, 0.15],
+    [10, 0.3],
+    [50, 0.45],
+  ] as const,
+);
 
-/** The kernels a workspace uses for `net` when asked for `kernels` (auto: by {@linkcode SPARSE_DENSITY}). */
-export function chooseKernels(net: Network, kernels: Kernels = "auto"): "dense" | "sparse" {
+/**
+ * The kernels a workspace with `nle` frame columns uses for `net` when asked for `kernels`
+ * (auto: by {@linkcode SPARSE_DENSITY}).
+ */
+export function chooseKernels(net: Network, nle: number, kernels: Kernels = "auto"): "dense" | "sparse" {
   if (kernels === "dense" || kernels === "sparse") return kernels;
   if (kernels !== "auto") {
     throw new RangeError(`Unknown kernels "${kernels}": expected auto, dense or sparse`);
   }
   let nnz = 0;
   for (let i = 0; i < net.weights.length; i++) if (net.weights[i] !== 0) nnz++;
-  return nnz < SPARSE_DENSITY * net.n * net.n ? "sparse" : "dense";
+  const threshold = SPARSE_DENSITY.filter(([k]) => k <= Math.max(1, nle)).at(-1)![1];
+  return nnz < threshold * net.n * net.n ? "sparse" : "dense";
 }
 
 /** The raw exports of the core module (see assembly/index.ts). */
@@ -144,7 +156,7 @@ export class Workspace {
     if (net.n !== n) throw new RangeError(`Network has n=${net.n}, workspace has n=${n}`);
     const W = this.#view(FIELD.W, ld * ld);
     for (let i = 0; i < n; i++) W.set(net.weights.subarray(i * n, (i + 1) * n), i * ld);
-    this.#kernels = chooseKernels(net, kernels);
+    this.#kernels = chooseKernels(net, this.k, kernels);
     if (this.#kernels === "sparse") this.#setCsr(net.weights);
     else {
       this.#x[`wsSetSparse_${this.#suffix}`](this.#ptr, -1);

@@ -156,14 +156,20 @@ for (const activation of ACTIVATIONS) {
   );
 }
 
-Deno.test("kernels auto: sparse below SPARSE_DENSITY (FB-like 7 %), dense for dense random networks", () => {
+Deno.test("kernels auto: sparse for FB-like density (7 %), dense for dense random networks, by the nle-dependent SPARSE_DENSITY", () => {
   const fbLike = sparseNetwork(300, 0.07, 1);
+  const quarter = sparseNetwork(300, 0.25, 1);
   const dense = randomNetwork({ n: 300, g: 1.5, seed: 1 });
-  equal(chooseKernels(fbLike), "sparse");
-  equal(chooseKernels(dense), "dense");
-  equal(chooseKernels(fbLike, "dense"), "dense");
-  equal(chooseKernels(dense, "sparse"), "sparse");
-  ok(SPARSE_DENSITY > 0.07 && SPARSE_DENSITY < 1);
+  for (const nle of [0, 1, 10, 50, 300]) {
+    equal(chooseKernels(fbLike, nle), "sparse");
+    equal(chooseKernels(dense, nle), "dense");
+  }
+  // EB-like density: dense for one exponent, sparse for 50 (see the benchmark's crossovers).
+  equal(chooseKernels(quarter, 1), "dense");
+  equal(chooseKernels(quarter, 50), "sparse");
+  equal(chooseKernels(fbLike, 5, "dense"), "dense");
+  equal(chooseKernels(dense, 5, "sparse"), "sparse");
+  ok(SPARSE_DENSITY.every(([, d]) => d > 0.07 && d < 1));
   const o = { nle: 2, ttr: 0, tframe: 0, tsim: 0.2 };
   equal(core.lyapunovSpectrum(fbLike, o).kernels, "sparse");
   equal(core.lyapunovSpectrum(dense, o).kernels, "dense");
