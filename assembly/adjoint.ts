@@ -17,9 +17,15 @@
 // over [ḣ, Q̄] (hbar|Qbar and z|Z contiguous); transient steps (k = 0) use matvec1 for z.
 // Cost per step: 2·ld·ld·(k + 1) flops for W̄ plus 2·ld·ld·PW·⌈(k + 1)/PW⌉ for [z, Z]
 // (4·ld·ld for a transient step); per QR about 2·n·k² flops.
+// Sparse mode (ws.sparse): W̄ is only needed on the nonzeros of W (the gradient of the existing
+// connections), so no WT, W̄, U, V are allocated; each step packs [ḣ, Q̄] (before its update) and
+// [φ, d ⊙ Q] row-major (ws.Xr, ws.Xb) and adds W̄_e += b Σ_c [ḣ, Q̄][i, c] [φ, d ⊙ Q][l, c] for each
+// nonzero e = (i, l) (ws.Wbs, in W's CSR order; transient steps: b ḣ_i φ_l); [z, Z] = Wᵀ [ḣ, Q̄]
+// by csrProduct over Wᵀ's CSR. Cost per step: about 4·nnz·kp flops.
 
 import { activate, lastSech2, TANH, TANH_POS, tanhSech2 } from "./activation";
 import { matvec1 } from "./matvec";
+import { csrMatvec, csrOuterAdd, csrProduct, packRows } from "./sparse";
 import { pack, panelProduct } from "./tangent";
 import { lanesSum, panelWidth, Workspace } from "./workspace";
 
@@ -57,35 +63,42 @@ export function adjointBegin<T>(ptr: usize): void {
   const sz = <usize>sizeof<T>();
   if (ws.adj == 0) {
     const ad = changetype<Adjoint>(zeroed(offsetof<Adjoint>()));
-    ad.WT = zeroed(ld * ld * sz);
     ad.hbar = zeroed((k + 1) * ld * sz);
     ad.Qbar = ad.hbar + ld * sz;
     ad.z = zeroed((k + 1) * ld * sz);
     ad.Z = ad.z + ld * sz;
     const pw = <usize>panelWidth<T>();
     ad.X = zeroed((k + pw) / pw * pw * ld * sz);
-    ad.Wbar = zeroed(ld * ld * sz);
     ad.gbar = zeroed(ld * sz);
     ad.sbar = zeroed(ld * sz);
     ad.ones = zeroed(ld * sz);
     ad.kmax = (ws.k + 1) * BATCH;
-    ad.Up = zeroed(<usize>ad.kmax * ld * sz);
-    ad.Vp = zeroed(<usize>ad.kmax * ((ld + pw - 1) / pw) * pw * sz);
     ad.f = zeroed(ld * sz);
     ad.M = zeroed(k * k * sz);
     ws.adj = changetype<usize>(ad);
   }
   const ad = changetype<Adjoint>(ws.adj);
   const sh = alignof<T>();
-  for (let i: usize = 0; i < ld; i++) {
-    for (let j: usize = 0; j < ld; j++) {
-      store<T>(ad.WT + ((j * ld + i) << sh), load<T>(ws.W + ((i * ld + j) << sh)));
+  if (ws.sparse) memory.fill(ws.Wbs, 0, <usize>ws.nnz * sz);
+  else {
+    // The dense buffers, on the first dense pass.
+    if (ad.WT == 0) {
+      const pw = <usize>panelWidth<T>();
+      ad.WT = zeroed(ld * ld * sz);
+      ad.Wbar = zeroed(ld * ld * sz);
+      ad.Up = zeroed(<usize>ad.kmax * ld * sz);
+      ad.Vp = zeroed(<usize>ad.kmax * ((ld + pw - 1) / pw) * pw * sz);
     }
+    for (let i: usize = 0; i < ld; i++) {
+      for (let j: usize = 0; j < ld; j++) {
+        store<T>(ad.WT + ((j * ld + i) << sh), load<T>(ws.W + ((i * ld + j) << sh)));
+      }
+    }
+    memory.fill(ad.Wbar, 0, ld * ld * sz);
   }
   for (let i = 0; i < ws.n; i++) store<T>(ad.ones + (<usize>i << sh), <T>1);
   memory.fill(ad.hbar, 0, ld * sz);
   memory.fill(ad.Qbar, 0, k * ld * sz);
-  memory.fill(ad.Wbar, 0, ld * ld * sz);
   memory.fill(ad.gbar, 0, ld * sz);
   memory.fill(ad.sbar, 0, ld * sz);
   ad.used = 0;
@@ -96,16 +109,18 @@ export function adjointFree(ptr: usize): void {
   const ws = changetype<Workspace>(ptr);
   if (ws.adj == 0) return;
   const ad = changetype<Adjoint>(ws.adj);
-  heap.free(ad.WT);
+  if (ad.WT != 0) {
+    heap.free(ad.WT);
+    heap.free(ad.Wbar);
+    heap.free(ad.Up);
+    heap.free(ad.Vp);
+  }
   heap.free(ad.hbar);
   heap.free(ad.z);
   heap.free(ad.X);
-  heap.free(ad.Wbar);
   heap.free(ad.gbar);
   heap.free(ad.sbar);
   heap.free(ad.ones);
-  heap.free(ad.Up);
-  heap.free(ad.Vp);
   heap.free(ad.f);
   heap.free(ad.M);
   heap.free(ws.adj);
@@ -257,6 +272,63 @@ export function adjointFlush<T>(ptr: usize): void {
 }
 
 /**
+ * Dense part of a step: W̄'s columns (b ḣ, b Q̄ before the update; φ, d ⊙ Q) appended to U and V
+ * (flushed when full), then z = Wᵀ ḣ (k = 0) or [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ.
+ */
+function denseProducts<T>(ws: Workspace, ad: Adjoint, QT: usize, k: i32, b: T): void {
+  const n = ws.n;
+  const ld = ws.ld;
+  const col = <usize>ld << alignof<T>();
+  if (ad.used + k + 1 > ad.kmax) flush<T>(ld, ad);
+  const kap = ad.used;
+  appendU<T>(ld, ad.kmax, ad.Up, kap, ad.hbar, b);
+  appendV<T>(ld, ad.kmax, ad.Vp, kap, ws.phi, 0);
+  for (let j = 0; j < k; j++) {
+    appendU<T>(ld, ad.kmax, ad.Up, kap + 1 + j, ad.Qbar + <usize>j * col, b);
+    appendV<T>(ld, ad.kmax, ad.Vp, kap + 1 + j, QT + <usize>j * col, ws.dphi);
+  }
+  ad.used = kap + k + 1;
+  if (k == 0) matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+  else {
+    const pw = panelWidth<T>();
+    const panels = (k + pw) / pw;
+    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
+    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
+  }
+}
+
+/**
+ * Sparse part of a step (see the file header): W̄ on the nonzeros of W, then z = Wᵀ ḣ (k = 0)
+ * or [z, Z] = Wᵀ [ḣ, Q̄] through the CSR of Wᵀ.
+ */
+function sparseProducts<T>(ws: Workspace, ad: Adjoint, QT: usize, k: i32, b: T): void {
+  const n = ws.n;
+  const ld = ws.ld;
+  const sh = alignof<T>();
+  if (k == 0) {
+    // W̄_e += b ḣ_i φ_l, entries in CSR order.
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      const end = load<i32>(ws.rowPtr + ((<usize>i + 1) << 2));
+      const u = b * load<T>(ad.hbar + (<usize>i << sh));
+      for (; e < end; e++) {
+        const at = ws.Wbs + (<usize>e << sh);
+        const l = load<i32>(ws.colIdx + (<usize>e << 2));
+        store<T>(at, load<T>(at) + u * load<T>(ws.phi + (<usize>l << sh)));
+      }
+    }
+    csrMatvec<T>(n, ws.rowPtrT, ws.colIdxT, ws.valuesT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+    return;
+  }
+  const kp = ws.kp;
+  packRows<T>(n, ld, k + 1, kp, 0, 0, ad.hbar, ws.Xr);
+  packRows<T>(n, ld, 1, kp, 0, 0, ws.phi, ws.Xb);
+  packRows<T>(n, ld, k, kp, 1, ws.dphi, QT, ws.Xb);
+  csrOuterAdd<T>(n, kp, ws.rowPtr, ws.colIdx, ws.Xr, ws.Xb, ws.Wbs, b);
+  csrProduct<T>(n, ld, k + 1, kp, ws.rowPtrT, ws.colIdxT, ws.valuesT, ws.Xr, ws.y, ad.z, <T>0, <T>1);
+}
+
+/**
  * One step backwards (see the file header) at the stored pre-step state hT (ld) and frame QT
  * (k×ld; ignored when tangent = 0, a state-only step of the transient).
  */
@@ -271,24 +343,10 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
   const sh = alignof<T>();
   const col = <usize>ld << sh;
   activate<T>(n, ws.act, hT, ws.gains, ws.shifts, ws.phi, ws.dphi);
-  // W̄ += b (ḣ φᵀ + Q̄ (d ⊙ Q)ᵀ): columns b ḣ, b Q̄ of U and φ, d ⊙ Q of V appended.
-  if (ad.used + k + 1 > ad.kmax) flush<T>(ld, ad);
-  const kap = ad.used;
-  appendU<T>(ld, ad.kmax, ad.Up, kap, ad.hbar, <T>b);
-  appendV<T>(ld, ad.kmax, ad.Vp, kap, ws.phi, 0);
-  for (let j = 0; j < k; j++) {
-    appendU<T>(ld, ad.kmax, ad.Up, kap + 1 + j, ad.Qbar + <usize>j * col, <T>b);
-    appendV<T>(ld, ad.kmax, ad.Vp, kap + 1 + j, QT + <usize>j * col, ws.dphi);
-  }
-  ad.used = kap + k + 1;
   memory.fill(ad.f, 0, col);
-  if (k == 0) matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
-  else {
-    // [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ.
-    const pw = panelWidth<T>();
-    const panels = (k + pw) / pw;
-    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
-    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
+  if (ws.sparse) sparseProducts<T>(ws, ad, QT, k, <T>b);
+  else denseProducts<T>(ws, ad, QT, k, <T>b);
+  if (k > 0) {
     // f += Q_j ⊙ Z_j, then Q̄_j ← a Q̄_j + b d ⊙ Z_j, for j in order (v128 over rows).
     const av = v128.splat<T>(<T>a);
     const bv = v128.splat<T>(<T>b);

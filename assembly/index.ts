@@ -8,7 +8,7 @@
 import { activate } from "./activation";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";
 import { Adjoint, adjointBegin, adjointFlush, adjointFree, adjointQR, adjointStep } from "./adjoint";
-import { freeWorkspace, newWorkspace, Workspace } from "./workspace";
+import { freeWorkspace, newWorkspace, setSparse, Workspace } from "./workspace";
 
 /** Allocates a workspace for n neurons and k tangent vectors in f64. */
 export function wsNew_f64(n: i32, k: i32): usize {
@@ -22,6 +22,15 @@ export function wsNew_f32(n: i32, k: i32): usize {
 export function wsFree(ws: usize): void {
   adjointFree(ws);
   freeWorkspace(ws);
+}
+
+/** Switches to the CSR kernels for nnz nonzeros (nnz < 0: dense), buffers zeroed, to be filled (f64). */
+export function wsSetSparse_f64(ws: usize, nnz: i32): void {
+  setSparse<f64>(ws, nnz);
+}
+/** Switches to the CSR kernels for nnz nonzeros (nnz < 0: dense), buffers zeroed, to be filled (f32). */
+export function wsSetSparse_f32(ws: usize, nnz: i32): void {
+  setSparse<f32>(ws, nnz);
 }
 
 /** Allocates `bytes` bytes (16-byte aligned) for the host, e.g. a checkpoint tape. */
@@ -47,7 +56,9 @@ export function wsLd(ws: usize): i32 {
 
 /**
  * Address of a workspace buffer: 0 W, 1 h, 2 phi, 3 dphi, 4 gains, 5 shifts, 6 Q, 7 logs; of the
- * adjoint (after adjointBegin): 8 hbar, 9 Qbar, 10 Wbar, 11 gbar, 12 sbar.
+ * adjoint (after adjointBegin): 8 hbar, 9 Qbar, 10 Wbar (dense mode), 11 gbar, 12 sbar; of sparse
+ * mode (after wsSetSparse): 13 rowPtr, 14 colIdx, 15 values (CSR of W), 16 rowPtrT, 17 colIdxT,
+ * 18 valuesT (CSR of Wᵀ), 19 W̄ on W's nonzeros (CSR order).
  */
 export function wsField(ws: usize, field: i32): usize {
   const w = changetype<Workspace>(ws);
@@ -68,6 +79,20 @@ export function wsField(ws: usize, field: i32): usize {
       return w.Q;
     case 7:
       return w.logs;
+    case 13:
+      return w.rowPtr;
+    case 14:
+      return w.colIdx;
+    case 15:
+      return w.values;
+    case 16:
+      return w.rowPtrT;
+    case 17:
+      return w.colIdxT;
+    case 18:
+      return w.valuesT;
+    case 19:
+      return w.Wbs;
   }
   if (w.adj == 0) return 0;
   const ad = changetype<Adjoint>(w.adj);

@@ -8,6 +8,11 @@
 //   X       packed panels of the scaled frame, panels·ld·PW (at least ld)
 //   tau     k reflector scalars (T);  logs  k values of log|R_jj| (f64)
 //   adj     the adjoint buffers, allocated by adjointBegin (0 until then)
+// Sparse mode (setSparse, assembly/sparse.ts), 0 until then:
+//   rowPtr, colIdx, values       CSR of W (n + 1 i32, nnz i32, nnz T)
+//   rowPtrT, colIdxT, valuesT    CSR of Wᵀ
+//   Wbs     nnz values: the adjoint's W̄ on the nonzeros of W, in W's CSR order
+//   Xr, Xb  ld×kp row-major packed frames, kp = k + 1 rounded up to the lanes;  y  kp values
 
 import { qrScratchLength } from "./qr";
 
@@ -55,6 +60,19 @@ import { qrScratchLength } from "./qr";
   tau: usize = 0;
   logs: usize = 0;
   adj: usize = 0; // adjoint buffers (assembly/adjoint.ts), allocated on first use
+  sparse: i32 = 0; // 1: the steps and the adjoint use the CSR buffers below
+  nnz: i32 = 0;
+  kp: i32 = 0;
+  rowPtr: usize = 0;
+  colIdx: usize = 0;
+  values: usize = 0;
+  rowPtrT: usize = 0;
+  colIdxT: usize = 0;
+  valuesT: usize = 0;
+  Wbs: usize = 0;
+  Xr: usize = 0;
+  Xb: usize = 0;
+  y: usize = 0;
 }
 
 function zeroed(bytes: usize): usize {
@@ -88,9 +106,53 @@ export function newWorkspace<T>(n: i32, k: i32): usize {
   return changetype<usize>(ws);
 }
 
+/**
+ * Switches a workspace to the CSR kernels for a W with nnz nonzeros (nnz < 0: back to the dense
+ * ones), (re)allocating the sparse buffers zeroed; the host then fills the CSR of W and Wᵀ.
+ */
+export function setSparse<T>(ptr: usize, nnz: i32): void {
+  const ws = changetype<Workspace>(ptr);
+  freeSparse(ws);
+  if (nnz < 0) return;
+  const sz = <usize>sizeof<T>();
+  const ld = <usize>ws.ld;
+  const kp = (ws.k + lanes<T>()) / lanes<T>() * lanes<T>();
+  const entries = <usize>max(nnz, 1);
+  ws.sparse = 1;
+  ws.nnz = nnz;
+  ws.kp = kp;
+  ws.rowPtr = zeroed((<usize>ws.n + 1) * 4);
+  ws.colIdx = zeroed(entries * 4);
+  ws.values = zeroed(entries * sz);
+  ws.rowPtrT = zeroed((<usize>ws.n + 1) * 4);
+  ws.colIdxT = zeroed(entries * 4);
+  ws.valuesT = zeroed(entries * sz);
+  ws.Wbs = zeroed(entries * sz);
+  ws.Xr = zeroed(ld * kp * sz);
+  ws.Xb = zeroed(ld * kp * sz);
+  ws.y = zeroed(<usize>kp * sz);
+}
+
+function freeSparse(ws: Workspace): void {
+  if (ws.sparse == 0) return;
+  heap.free(ws.rowPtr);
+  heap.free(ws.colIdx);
+  heap.free(ws.values);
+  heap.free(ws.rowPtrT);
+  heap.free(ws.colIdxT);
+  heap.free(ws.valuesT);
+  heap.free(ws.Wbs);
+  heap.free(ws.Xr);
+  heap.free(ws.Xb);
+  heap.free(ws.y);
+  ws.sparse = 0;
+  ws.nnz = 0;
+}
+
 /** Frees a workspace and all its buffers. */
 export function freeWorkspace(ptr: usize): void {
   const ws = changetype<Workspace>(ptr);
+  freeSparse(ws);
   heap.free(ws.W);
   heap.free(ws.h);
   heap.free(ws.phi);

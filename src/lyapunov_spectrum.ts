@@ -8,7 +8,7 @@ import type { Network } from "./network.ts";
 import { validateNetwork } from "./network.ts";
 import { Rng, STREAMS } from "./random.ts";
 import { entropyRate, kaplanYorke } from "./spectrum_stats.ts";
-import type { Precision, Workspace } from "./workspace.ts";
+import type { Kernels, Precision, Workspace } from "./workspace.ts";
 
 /** Progress of a computation, in time steps. */
 export interface Progress {
@@ -40,6 +40,11 @@ export interface LyapunovSpectrumOptions {
   seed?: number;
   /** Precision of the kernels. @default {"f64"} */
   precision?: Precision;
+  /**
+   * Dense or sparse (CSR) kernels; "auto" takes the sparse ones below the density `SPARSE_DENSITY`
+   * (which grows with nle). Both give the same results to rounding. @default {"auto"}
+   */
+  kernels?: Kernels;
   /** Record the running estimates: true at every QR, or at most this many points. @default {false} */
   history?: boolean | number;
   /** Blocks of the observation window for the standard errors (1: none). @default {10} */
@@ -57,6 +62,7 @@ export const SPECTRUM_DEFAULTS = Object.freeze({
   tsim: 200,
   seed: 0,
   precision: "f64" as Precision,
+  kernels: "auto" as Kernels,
   history: false as boolean | number,
   blocks: 10,
 });
@@ -87,6 +93,8 @@ export interface SpectrumResult {
   steps: { transient: number; frame: number; observed: number };
   /** Steps between QRs: the fixed interval, or the range chosen with tons "auto". */
   qrInterval: { min: number; max: number; count: number };
+  /** The kernels used (see the `kernels` option). */
+  kernels: "dense" | "sparse";
   /** Compute time of the spectrum in seconds (without loading or file I/O). */
   seconds: number;
 }
@@ -247,6 +255,7 @@ export function lyapunovSpectrum(
       entropy: entropyRate(exponents),
       steps: { transient, frame: frameSteps, observed },
       qrInterval: { ...qrInterval, min: qrInterval.count ? qrInterval.min : 0 },
+      kernels: ws.kernels,
       seconds: (performance.now() - start) / 1000,
     };
   } finally {
@@ -301,6 +310,9 @@ export function planSpectrum(net: Network, options: LyapunovSpectrumOptions): Sp
   if (o.precision !== "f64" && o.precision !== "f32") {
     fail(`precision must be f64 or f32, got ${o.precision}`);
   }
+  if (!["auto", "dense", "sparse"].includes(o.kernels)) {
+    fail(`kernels must be auto, dense or sparse, got ${o.kernels}`);
+  }
   const history = o.history === true ? Infinity : o.history === false ? 0 : o.history;
   if (!(history >= 0)) fail(`history must be true, false or a number of points >= 0, got ${o.history}`);
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
@@ -336,7 +348,7 @@ export function startWorkspace(factory: WorkspaceFactory, net: Network, plan: Sp
   const { o, k, q0 } = plan;
   const ws = factory.workspace(n, k, o.precision);
   try {
-    ws.setNetwork(net, o.dt);
+    ws.setNetwork(net, o.dt, o.kernels);
     ws.setState(plan.h0);
     ws.setFrame(q0);
     const q0logs = ws.orthonormalize();

@@ -40,7 +40,14 @@ export {
 } from "./network.ts";
 export { deriveSeed, Rng, STREAMS } from "./random.ts";
 export { entropyRate, type KaplanYorke, kaplanYorke } from "./spectrum_stats.ts";
-export { type CoreExports, type Precision, Workspace } from "./workspace.ts";
+export {
+  chooseKernels,
+  type CoreExports,
+  type Kernels,
+  type Precision,
+  SPARSE_DENSITY,
+  Workspace,
+} from "./workspace.ts";
 export { writeFileAtomic } from "./atomic_write.ts";
 export {
   type NetworkFile,

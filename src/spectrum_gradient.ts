@@ -41,6 +41,8 @@ export interface SpectrumGradient {
   exponents: Float64Array;
   /** ∂loss/∂parameter for the trained parts: weights n×n row-major (0 where W is 0), gains and shifts per type. */
   grad: { weights?: Float64Array; gains?: Float64Array; shifts?: Float64Array };
+  /** The kernels used (see the `kernels` option). */
+  kernels: "dense" | "sparse";
   /** Bytes of checkpoints and tape (beside the workspace's O(n²) buffers). */
   tapeBytes: number;
   /** Compute time of the spectrum and the gradient, in seconds. */
@@ -187,7 +189,14 @@ export function spectrumGradient(
     if (train.weights) grad.weights = raw.weights.map((g, i) => (net.weights[i] === 0 ? 0 : g));
     if (train.gains) grad.gains = perType(net, raw.gains);
     if (train.shifts) grad.shifts = perType(net, raw.shifts);
-    return { loss: value.value, exponents, grad, tapeBytes, seconds: (performance.now() - start) / 1000 };
+    return {
+      loss: value.value,
+      exponents,
+      grad,
+      kernels: ws.kernels,
+      tapeBytes,
+      seconds: (performance.now() - start) / 1000,
+    };
   } finally {
     for (const ptr of allocations) ws.release(ptr);
     ws.free();

@@ -12,6 +12,39 @@ import { type Network, neuronParameters } from "./network.ts";
 /** Floating-point precision of the kernels. */
 export type Precision = "f64" | "f32";
 
+/** Kernels of the steps: dense (W as an n×n matrix), sparse (CSR), or chosen from the density. */
+export type Kernels = "auto" | "dense" | "sparse";
+
+/**
+ * With kernels "auto", the density (nonzeros / n²) below which the sparse kernels are used, by
+ * number of exponents: `[nle, density]` rows, the last row whose nle is ≤ the frame's columns
+ * applies. Measured by `deno task bench:sparse` (tangent step, f64, n = 400 and 1000): sparse and
+ * dense break even at density 0.13–0.16 for nle 1, about 0.3 for nle 10–20 and 0.49–0.52 for
+ * nle 50 (the dense kernels gain more from wide frames); the thresholds sit at or a little below.
+ */
+export const SPARSE_DENSITY: readonly (readonly [number, number])[] = Object.freeze(
+  [
+    [1, 0.15],
+    [10, 0.3],
+    [50, 0.45],
+  ] as const,
+);
+
+/**
+ * The kernels a workspace with `nle` frame columns uses for `net` when asked for `kernels`
+ * (auto: by {@linkcode SPARSE_DENSITY}).
+ */
+export function chooseKernels(net: Network, nle: number, kernels: Kernels = "auto"): "dense" | "sparse" {
+  if (kernels === "dense" || kernels === "sparse") return kernels;
+  if (kernels !== "auto") {
+    throw new RangeError(`Unknown kernels "${kernels}": expected auto, dense or sparse`);
+  }
+  let nnz = 0;
+  for (let i = 0; i < net.weights.length; i++) if (net.weights[i] !== 0) nnz++;
+  const threshold = SPARSE_DENSITY.filter(([k]) => k <= Math.max(1, nle)).at(-1)![1];
+  return nnz < threshold * net.n * net.n ? "sparse" : "dense";
+}
+
 /** The raw exports of the core module (see assembly/index.ts). */
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -21,6 +54,8 @@ export interface CoreExports {
   wsConfigure(ws: number, act: number, dt: number): void;
   wsLd(ws: number): number;
   wsField(ws: number, field: number): number;
+  wsSetSparse_f64(ws: number, nnz: number): void;
+  wsSetSparse_f32(ws: number, nnz: number): void;
   activate_f64(ws: number): void;
   activate_f32(ws: number): void;
   stateSteps_f64(ws: number, steps: number): void;
@@ -57,6 +92,13 @@ const FIELD = {
   Wbar: 10,
   gbar: 11,
   sbar: 12,
+  rowPtr: 13,
+  colIdx: 14,
+  values: 15,
+  rowPtrT: 16,
+  colIdxT: 17,
+  valuesT: 18,
+  Wbs: 19,
 } as const;
 
 /** A network's buffers in the core, for n neurons and a k-column tangent frame. */
@@ -72,6 +114,10 @@ export class Workspace {
   #x: CoreExports;
   #ptr: number;
   #suffix: Precision;
+  #kernels: "dense" | "sparse" = "dense";
+  /** Row and column of each nonzero of W in CSR order (sparse kernels only). */
+  #rows = new Int32Array(0);
+  #cols = new Int32Array(0);
 
   /** Allocates the buffers (zeroed) in the core's memory. Call {@linkcode free} when done. */
   constructor(exports: CoreExports, n: number, k: number, precision: Precision = "f64") {
@@ -96,16 +142,73 @@ export class Workspace {
       : new Float32Array(buffer, ptr, length);
   }
 
-  /** Writes the network: weights (zero-padded), per-neuron gains and shifts, activation, dt. */
-  setNetwork(net: Network, dt: number): void {
+  /** The kernels of the steps and the adjoint, as chosen by the last {@linkcode setNetwork}. */
+  get kernels(): "dense" | "sparse" {
+    return this.#kernels;
+  }
+
+  /**
+   * Writes the network: weights (zero-padded; with the sparse kernels also as CSR of W and Wᵀ),
+   * per-neuron gains and shifts, activation, dt.
+   */
+  setNetwork(net: Network, dt: number, kernels: Kernels = "auto"): void {
     const { n, ld } = this;
     if (net.n !== n) throw new RangeError(`Network has n=${net.n}, workspace has n=${n}`);
     const W = this.#view(FIELD.W, ld * ld);
     for (let i = 0; i < n; i++) W.set(net.weights.subarray(i * n, (i + 1) * n), i * ld);
+    this.#kernels = chooseKernels(net, this.k, kernels);
+    if (this.#kernels === "sparse") this.#setCsr(net.weights);
+    else {
+      this.#x[`wsSetSparse_${this.#suffix}`](this.#ptr, -1);
+      this.#rows = this.#cols = new Int32Array(0);
+    }
     const { gains, shifts } = neuronParameters(net);
     this.#view(FIELD.gains, n).set(gains);
     this.#view(FIELD.shifts, n).set(shifts);
     this.#x.wsConfigure(this.#ptr, ACTIVATION_CODES[net.activation], dt);
+  }
+
+  /** Switches the core to the sparse kernels and writes W (n×n row-major) as CSR of W and of Wᵀ. */
+  #setCsr(weights: Float64Array): void {
+    const { n } = this;
+    let nnz = 0;
+    for (let i = 0; i < n * n; i++) if (weights[i] !== 0) nnz++;
+    this.#x[`wsSetSparse_${this.#suffix}`](this.#ptr, nnz);
+    const buffer = this.#x.memory.buffer;
+    const ints = (field: number, length: number) =>
+      new Int32Array(buffer, this.#x.wsField(this.#ptr, field), length);
+    const rowPtr = ints(FIELD.rowPtr, n + 1);
+    const colIdx = ints(FIELD.colIdx, nnz);
+    const values = this.#view(FIELD.values, nnz);
+    const rowPtrT = ints(FIELD.rowPtrT, n + 1);
+    const colIdxT = ints(FIELD.colIdxT, nnz);
+    const valuesT = this.#view(FIELD.valuesT, nnz);
+    this.#rows = new Int32Array(nnz);
+    this.#cols = new Int32Array(nnz);
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      rowPtr[i] = e;
+      for (let j = 0; j < n; j++) {
+        const w = weights[i * n + j];
+        if (w === 0) continue;
+        colIdx[e] = j;
+        values[e] = w;
+        this.#rows[e] = i;
+        this.#cols[e] = j;
+        e++;
+        rowPtrT[j + 1]++;
+      }
+    }
+    rowPtr[n] = e;
+    for (let j = 0; j < n; j++) rowPtrT[j + 1] += rowPtrT[j];
+    const next = rowPtrT.slice(0, n);
+    for (let i = 0; i < n; i++) {
+      for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+        const at = next[colIdx[e]]++;
+        colIdxT[at] = i;
+        valuesT[at] = values[e];
+      }
+    }
   }
 
   /** Sets the state h (length n). */
@@ -226,13 +329,22 @@ export class Workspace {
     this.#x[`adjointQR_${this.#suffix}`](this.#ptr, Qp, R, c);
   }
 
-  /** After a backward pass (its buffered W̄ terms added first): ∂L/∂W (n×n row-major, every entry), ∂L/∂gain and ∂L/∂shift per neuron. */
+  /**
+   * After a backward pass (its buffered W̄ terms added first): ∂L/∂W (n×n row-major; every entry
+   * with the dense kernels, only the nonzeros of W with the sparse ones, 0 elsewhere), ∂L/∂gain
+   * and ∂L/∂shift per neuron.
+   */
   adjointGradients(): { weights: Float64Array; gains: Float64Array; shifts: Float64Array } {
     this.#x[`adjointFlush_${this.#suffix}`](this.#ptr);
     const { n, ld } = this;
-    const Wbar = this.#view(FIELD.Wbar, ld * ld);
     const weights = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) weights[i * n + j] = Wbar[i * ld + j];
+    if (this.#kernels === "sparse") {
+      const Wbs = this.#view(FIELD.Wbs, this.#rows.length);
+      for (let e = 0; e < Wbs.length; e++) weights[this.#rows[e] * n + this.#cols[e]] = Wbs[e];
+    } else {
+      const Wbar = this.#view(FIELD.Wbar, ld * ld);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) weights[i * n + j] = Wbar[i * ld + j];
+    }
     return {
       weights,
       gains: Float64Array.from(this.#view(FIELD.gbar, n)),
