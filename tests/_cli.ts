@@ -39,3 +39,30 @@ export function oneLine(r: CliResult): string | undefined {
   const lines = r.stderr.trimEnd().split("\n");
   return lines.length === 1 ? lines[0] : undefined;
 }
+
+function works(cmd: string, args: string[]): boolean {
+  try {
+    return new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a test needing an external program must be skipped: the program is missing and this
+ * is not CI (CI installs Debian's chromium and python3-numpy; there a missing one fails).
+ */
+export function skipWithout(program: "chromium" | "numpy"): boolean {
+  const present = program === "chromium"
+    ? works("/usr/bin/chromium", ["--version"])
+    : works("/usr/bin/python3", ["-c", "import numpy"]);
+  if (!present && !Deno.env.get("CI")) {
+    console.error(
+      `skipping: ${program} is not installed (apt-get install ${
+        program === "numpy" ? "python3-numpy" : "chromium"
+      })`,
+    );
+    return true;
+  }
+  return false;
+}

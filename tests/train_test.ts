@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import { npyBytes, randomNetwork, train, Trainer } from "../src/mod.ts";
-import { flybrain, flybrainArgs, oneLine, ROOT } from "./_cli.ts";
+import { flybrain, flybrainArgs, oneLine, ROOT, skipWithout } from "./_cli.ts";
 import { core } from "./_fixtures.ts";
 
 Deno.test("a short training (N = 30, nLE = 5, MSE to 0) lowers the loss by at least half", async () => {
@@ -94,7 +94,10 @@ Deno.test("a checkpoint restores a training exactly: resumed and uninterrupted r
   deepEqual(resumed.network.shifts, full.network.shifts);
 });
 
-Deno.test("npyBytes() writes files that numpy.load reads back exactly", async () => {
+Deno.test({
+  name: "npyBytes() writes files that numpy.load reads back exactly",
+  ignore: skipWithout("numpy"),
+}, async () => {
   const dir = await Deno.makeTempDir();
   const data = Float64Array.from({ length: 12 }, (_, i) => Math.sin(i) * 1e-3 + i);
   await Deno.writeFile(`${dir}/a.npy`, npyBytes(data, [3, 4]));
@@ -193,6 +196,7 @@ Deno.test("train_rd_model killed with SIGKILL and resumed ends with the same par
     Deno.readTextFileSync(`${out}/killed/logs/train_rd_model/${runName}/manifest.json`),
   );
   equal(manifest.status, "complete");
+  if (skipWithout("numpy")) return;
   // numpy reads the saved weights, equal to the network file's.
   const npy = `${out}/whole/models/train_rd_model/${runName}/sample0/weights_epoch12.npy`;
   const py = await new Deno.Command("/usr/bin/python3", {

@@ -8,7 +8,7 @@
 
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { flybrain, ROOT } from "./_cli.ts";
+import { flybrain, ROOT, skipWithout } from "./_cli.ts";
 import { deno, launchChromium, SCREENSHOTS, type Server, serveStatic, startServer } from "./_browser.ts";
 import { safeSegments } from "../web/_static.ts";
 import { parseCsv } from "../web/app/_csv.ts";
@@ -71,6 +71,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 Deno.test({
   name: "the web page works in headless Chromium",
+  ignore: skipWithout("chromium"),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
