@@ -16,31 +16,13 @@ import {
   writeFileAtomic,
 } from "../src/mod.ts";
 import type { Precision } from "../src/mod.ts";
+import { timeCall } from "./_timing.ts";
 
 const core = await loadCore();
 const baseline = (await WebAssembly.instantiate(
   await Deno.readFile(new URL("../build/baseline.wasm", import.meta.url)),
   { env: { abort: () => {} } },
 )).instance.exports as Record<string, CallableFunction> & { memory: WebAssembly.Memory };
-
-/** Median seconds per call of f, after warm-up, over samples of at least `sampleSeconds`. */
-function timeCall(f: () => void, sampleSeconds = 0.15, samples = 5): number {
-  const warm = performance.now();
-  while (performance.now() - warm < 200) f();
-  const times: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    let reps = 0;
-    const t0 = performance.now();
-    let t = 0;
-    do {
-      f();
-      reps++;
-      t = performance.now() - t0;
-    } while (t < sampleSeconds * 1000);
-    times.push(t / reps / 1000);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(samples / 2)];
-}
 
 const net = (n: number) => randomNetwork({ n, g: 1.5, seed: 1 });
 

@@ -9,32 +9,10 @@
  */
 
 import { loadConnectome, loadCore, type Network, randomNetwork, Rng, writeFileAtomic } from "../src/mod.ts";
+import { timeCall } from "./_timing.ts";
 
 const core = await loadCore();
 const NLE = 50;
-
-/**
- * Fastest seconds per call of f, after warm-up, over samples of at least `sampleSeconds` (the
- * minimum, not the median: the ratio of two kernels is what matters, and on a shared machine
- * the minimum is the least disturbed).
- */
-function timeCall(f: () => void, sampleSeconds = 0.15, samples = 5): number {
-  const warm = performance.now();
-  while (performance.now() - warm < 200) f();
-  const times: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    let reps = 0;
-    const t0 = performance.now();
-    let t = 0;
-    do {
-      f();
-      reps++;
-      t = performance.now() - t0;
-    } while (t < sampleSeconds * 1000);
-    times.push(t / reps / 1000);
-  }
-  return Math.min(...times);
-}
 
 /** A random network (g 1.5) keeping each connection with probability `density`, rescaled to keep g. */
 function sparseNetwork(n: number, density: number): Network {
@@ -60,7 +38,7 @@ function tangentMs(net: Network, nle: number, kernels: "dense" | "sparse"): numb
   ws.setFrame(new Float64Array(n * nle).map((_, i) => Math.cos(i)));
   ws.orthonormalize();
   const steps = 4;
-  const t = timeCall(() => ws.tangentSteps(steps)) / steps;
+  const t = timeCall(() => ws.tangentSteps(steps), { pick: "min" }) / steps;
   ws.free();
   return t * 1e3;
 }

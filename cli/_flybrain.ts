@@ -17,7 +17,6 @@ import {
   parseActivation,
   SPECTRUM_DEFAULTS,
   TRAIN_DEFAULTS,
-  type TrainOptions,
 } from "../src/mod.ts";
 import {
   activation,
@@ -33,7 +32,7 @@ import {
   runOptions,
   seed,
 } from "./_options.ts";
-import { recordedOptions, runTraining, trainingOptions } from "./_training.ts";
+import { recordedOptions, runTraining, sampleOptions, trainingOptions } from "./_training.ts";
 
 /** Values of the options of the connectome training workflows. */
 export interface FlybrainTrainFlags extends RunFlags, ConnectomeFlags {
@@ -117,21 +116,8 @@ export function flybrainTrainingCommand(pop: boolean): Command {
     const nle = o.nle!;
     if (nle > network.n) throw new RangeError(`nle must be at most n = ${network.n} (${o.roi}), got ${nle}`);
     const samples = Array.from({ length: o.n_samples }, (_, s) => {
-      const options: TrainOptions = {
-        loss: o.loss!,
-        target: o.target,
-        nle,
-        dt: o.dt,
-        tons: o.tons,
-        ttr: o.ttr,
-        tframe: o.tframe,
-        tsim: o.tsim,
-        seed: deriveSeed(o.seed, s),
-        lr: o.lr,
-        clip: o.clip,
-        train: { weights: o.train_weights, gains: true, shifts: true },
-        keepSigns: true,
-      };
+      const train = { weights: o.train_weights, gains: true, shifts: true };
+      const options = sampleOptions(o, nle, deriveSeed(o.seed, s), train, { keepSigns: true });
       return { network, options };
     });
     const runName = `${act}_${o.roi}${pop ? `_${o.subpopulation}` : ""}_N${network.n}_lr${o.lr}_NLE${nle}` +

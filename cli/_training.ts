@@ -15,6 +15,7 @@
 import { parse } from "csv-parse/sync";
 import {
   type EpochLog,
+  type LossName,
   type Network,
   networkFileJson,
   npyBytes,
@@ -22,6 +23,7 @@ import {
   type TrainCheckpoint,
   Trainer,
   type TrainOptions,
+  type TrainSelection,
 } from "../src/mod.ts";
 import { type RunSpec, WorkflowRun } from "./_workflow.ts";
 
@@ -67,6 +69,31 @@ function readRows(path: string): string[][] {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
+}
+
+/** The flags of a training workflow that make a sample's training options. */
+export interface SampleFlags {
+  loss?: LossName;
+  target: number;
+  dt: number;
+  tons: number;
+  ttr: number;
+  tframe: number;
+  tsim: number;
+  lr: number;
+  clip: number;
+}
+
+/** The training options of one sample (its seed draws h0 and q0), from the workflow's flags. */
+export function sampleOptions(
+  o: SampleFlags,
+  nle: number,
+  seed: number,
+  train: TrainSelection,
+  extra: Partial<TrainOptions> = {},
+): TrainOptions {
+  const { loss, target, dt, tons, ttr, tframe, tsim, lr, clip } = o;
+  return { loss: loss!, target, nle, dt, tons, ttr, tframe, tsim, seed, lr, clip, train, ...extra };
 }
 
 /** Flags every training workflow has. */

@@ -15,7 +15,6 @@ import {
   randomNetwork,
   SPECTRUM_DEFAULTS,
   TRAIN_DEFAULTS,
-  type TrainOptions,
 } from "../src/mod.ts";
 import {
   activation,
@@ -28,7 +27,7 @@ import {
   runOptions,
   seed,
 } from "./_options.ts";
-import { recordedOptions, runTraining, trainingOptions } from "./_training.ts";
+import { recordedOptions, runTraining, sampleOptions, trainingOptions } from "./_training.ts";
 
 /** Defaults of the workflow (the original's). */
 export const TRAIN_RD_DEFAULTS = Object.freeze({
@@ -136,22 +135,10 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
   const workers = o.workers ?? defaultWorkers();
   const samples = Array.from({ length: o.n_samples }, (_, s) => {
     const sampleSeed = deriveSeed(o.seed, s);
-    const options: TrainOptions = {
-      loss: o.loss!,
-      target: o.target,
-      nle,
-      dt: o.dt,
-      tons: o.tons,
-      ttr: o.ttr,
-      tframe: o.tframe,
-      tsim: o.tsim,
-      seed: sampleSeed,
-      lr: o.lr,
-      clip: o.clip,
-      train,
+    const options = sampleOptions(o, nle, sampleSeed, train, {
       masks: { weights: o.n_train_weights, gains: o.n_train_gains, shifts: o.n_train_shifts },
       maskSeed: sampleSeed,
-    };
+    });
     return { network: randomNetwork({ n: o.n, g: o.g, seed: sampleSeed, activation: act }), options };
   });
   const runName =

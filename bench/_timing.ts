@@ -1,0 +1,36 @@
+/**
+ * Timing for the benchmarks: warm-up first (wasm starts in a baseline tier), then repeated
+ * samples of at least a given length.
+ *
+ * @module
+ */
+
+/**
+ * Seconds per call of f: after 200 ms of warm-up, `samples` samples of at least `sampleSeconds`
+ * each; the median (or the fastest with `pick: "min"`, for noisy shared machines).
+ */
+export function timeCall(
+  f: () => void,
+  { sampleSeconds = 0.15, samples = 5, pick = "median" }: {
+    sampleSeconds?: number;
+    samples?: number;
+    pick?: "median" | "min";
+  } = {},
+): number {
+  const warm = performance.now();
+  while (performance.now() - warm < 200) f();
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let t = 0;
+    do {
+      f();
+      reps++;
+      t = performance.now() - t0;
+    } while (t < sampleSeconds * 1000);
+    times.push(t / reps / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return pick === "min" ? times[0] : times[Math.floor(samples / 2)];
+}
