@@ -7,10 +7,17 @@
  */
 
 import { Command } from "commander";
-import { defaultWorkers, loadCore, randomNetwork, SPECTRUM_DEFAULTS, writeFileAtomic } from "../src/mod.ts";
+import {
+  defaultWorkers,
+  loadCore,
+  randomNetwork,
+  SPECTRUM_DEFAULTS,
+  spectrumJson,
+  writeFileAtomic,
+} from "../src/mod.ts";
 import { positiveInt, seed } from "./_options.ts";
 import { runConvergence } from "./lyapu_convergence.ts";
-import { spectrumJson, spectrumTable } from "./spectrum.ts";
+import { spectrumTable } from "./spectrum.ts";
 import { runTransition, transitionTable } from "./transition_2_chaos.ts";
 
 /** Built-in settings of the demo. */

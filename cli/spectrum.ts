@@ -5,7 +5,7 @@
  */
 
 import { Command } from "commander";
-import { loadCore, type SpectrumResult } from "../src/mod.ts";
+import { loadCore, spectrumJson, type SpectrumResult } from "../src/mod.ts";
 import {
   type NetworkFlags,
   networkOptions,
@@ -14,24 +14,6 @@ import {
   type SpectrumFlags,
   spectrumOptions,
 } from "./_options.ts";
-
-/** The JSON form of a spectrum result (typed arrays as plain arrays). */
-export function spectrumJson(
-  result: SpectrumResult,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    ...extra,
-    exponents: Array.from(result.exponents),
-    stderr: result.stderr && Array.from(result.stderr),
-    kyDimension: result.kyDimension,
-    kyLowerBound: result.kyLowerBound,
-    entropy: result.entropy,
-    steps: result.steps,
-    qrInterval: result.qrInterval,
-    seconds: result.seconds,
-  };
-}
 
 /** A readable table of a spectrum. */
 export function spectrumTable(result: SpectrumResult): string {

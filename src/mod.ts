@@ -109,3 +109,4 @@ export {
   type SinkhornResult,
 } from "./connectome.ts";
 export { loadConnectome, readConnectomeTable } from "./connectome_files.ts";
+export { spectrumJson } from "./spectrum_json.ts";

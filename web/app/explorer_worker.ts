@@ -12,11 +12,11 @@ import { usesGainsAndShifts } from "../../src/activation.ts";
 import { buildConnectome, type ConnectomeTable, connectomeTable } from "../../src/connectome.ts";
 import { type Core, loadCore } from "../../src/core.ts";
 import { randomNetwork } from "../../src/network.ts";
+import { spectrumJson } from "../../src/spectrum_json.ts";
 import { linspace } from "../../src/transition.ts";
 import type { ExplorerConfig } from "./_config.ts";
 import { parseRecords } from "./_csv.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
-import { resultJson } from "./_result_json.ts";
 
 const scope = self as unknown as {
   onmessage: (event: MessageEvent) => void;
@@ -73,7 +73,12 @@ async function run({ config: c, wasm }: RunRequest): Promise<void> {
   const time = result.history!.time;
   const estimates = result.history!.exponents;
   scope.postMessage(
-    { type: "spectrum", json: resultJson(net.n, result), time, estimates },
+    {
+      type: "spectrum",
+      json: spectrumJson(result, { n: net.n, nle: result.exponents.length }),
+      time,
+      estimates,
+    },
     { transfer: [time.buffer as ArrayBuffer, estimates.buffer as ArrayBuffer] },
   );
   const gs = c.sweep > 0 ? linspace(c.gmin, c.gmax, c.sweep) : [];
