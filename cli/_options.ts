@@ -9,6 +9,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   ACTIVATION_ALIASES,
   CONNECTOME_DEFAULTS,
+  type Kernels,
   type LossName,
   type LyapunovSpectrumOptions,
   type Network,
@@ -107,6 +108,7 @@ export interface SpectrumFlags {
   blocks?: number;
   seed?: number;
   precision?: "f64" | "f32";
+  kernels?: Kernels;
 }
 
 /** Adds the options that choose a network: a file, or a random one. */
@@ -141,6 +143,13 @@ export function spectrumOptions(cmd: Command): Command {
       new Option("--precision <p>", `kernel precision (default: ${d.precision})`).choices(
         ["f64", "f32"] as const,
       ),
+    )
+    .addOption(
+      new Option(
+        "--kernels <k>",
+        `dense or sparse (CSR) kernels; auto chooses from the density (default: ${d.kernels})`,
+      )
+        .choices(["auto", "dense", "sparse"] as const),
     );
 }
 

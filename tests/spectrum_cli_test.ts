@@ -73,3 +73,29 @@ Deno.test("flybrain --help lists the commands and exits 0", async () => {
   equal(sub.code, 0, sub.stderr);
   ok(sub.stdout.includes("(default: 0.1)"), "defaults come from the library");
 });
+
+Deno.test("flybrain spectrum --kernels sparse gives the dense exponents to 1e-12 and says which it used", async () => {
+  const run = async (kernels: string) =>
+    JSON.parse(
+      (await flybrain(
+        "spectrum",
+        "--n",
+        "30",
+        "--g",
+        "1.5",
+        "--nle",
+        "3",
+        "--tsim",
+        "10",
+        "--kernels",
+        kernels,
+        "--json",
+      ))
+        .stdout,
+    );
+  const dense = await run("dense");
+  const sparse = await run("sparse");
+  equal(dense.kernels, "dense");
+  equal(sparse.kernels, "sparse");
+  dense.exponents.forEach((x: number, i: number) => ok(Math.abs(x - sparse.exponents[i]) < 1e-12));
+});
