@@ -1,4 +1,4 @@
-// Activations φ and their derivatives φ', per neuron (DESIGN §3).
+// Activations φ and their derivatives φ', per neuron (docs/design.md#3-model-and-conventions).
 //   tanh:            φ = tanh(x)                      φ' = 1/cosh²(x)
 //   tanh_stretched:  φ = tanh(g(x − s))               φ' = g/cosh²(g(x − s))
 //   tanh_pos:        φ = (1 + tanh(g(x − s)))/2       φ' = g/(2 cosh²(g(x − s)))

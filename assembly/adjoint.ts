@@ -1,5 +1,6 @@
 // Adjoint (reverse mode) of the spectrum computation, one step or one QR at a time, walking the
-// trajectory backwards. Conventions of the forward pass (DESIGN §3): a = 1 − dt, b = dt,
+// trajectory backwards. Conventions of the forward pass (docs/design.md#3-model-and-conventions):
+// a = 1 − dt, b = dt,
 //   h' = a h + b W φ(h),   Q̃ = a Q + b W (d ⊙ Q) with d = φ'(h),   Q̃ = Q' R (Householder).
 // Cotangents (ḣ, Q̄) of (h', Q̃) in the adjoint buffers become those of (h, Q):
 //   z = Wᵀ ḣ,  Z = Wᵀ Q̄,  e = b z (cotangent of φ(h)),  f_i = b Σ_j Q_ij Z_ij (of φ'(h_i)),

@@ -1,4 +1,4 @@
-// Time stepping of one workspace (DESIGN §3), at the pre-update state h_t:
+// Time stepping of one workspace (docs/design.md#3-model-and-conventions), at the pre-update state h_t:
 //   h ← (1 − dt)·h + dt·W φ(h)                       (state step)
 //   Q ← (1 − dt)·Q + dt·W (φ'(h) ⊙ Q)                (tangent step)
 // The state always goes through matvec1 (or matvec2 with the one-column frame, which sums each

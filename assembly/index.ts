@@ -1,9 +1,10 @@
 // FlyStability core: the numerical kernels of rate-RNN Lyapunov spectra, in one SIMD module.
-// Conventions (DESIGN §3): W[post·ld + pre], h ← (1 − dt)h + dt·W φ(h), natural log, time in
-// units of the neuron time constant, exponents in QR column order. Every kernel exists for
-// f64 and f32 (suffix), instantiated from the same generic code. The host allocates a
-// workspace, fills its buffers through `wsField` pointers, and steps it; nothing is copied
-// across the boundary per step.
+// Conventions (docs/design.md#3-model-and-conventions): W[post·ld + pre], h ← (1 − dt)h + dt·W φ(h),
+// natural log, time in units of the neuron time constant, exponents in QR column order. The
+// interface (buffer ids, activation codes, memory ownership): docs/design.md#4-the-wasm-interface.
+// Every kernel exists for f64 and f32 (suffix), instantiated from the same generic code. The host
+// allocates a workspace, fills its buffers through `wsField` pointers, and steps it; nothing is
+// copied across the boundary per step.
 
 import { activate } from "./activation";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";

@@ -114,7 +114,7 @@ export interface SpectrumFlags {
 /** Adds the options that choose a network: a file, or a random one. */
 export function networkOptions(cmd: Command): Command {
   return cmd
-    .option("--network <file>", "network file (JSON, DESIGN §9); else a random network")
+    .option("--network <file>", "network file (JSON, docs/design.md#10-network-file); else a random network")
     .option("--n <n>", "random network: neurons", positiveInt, 100)
     .option("--g <g>", "random network: coupling, W ~ N(0, g²/n)", number, RANDOM_NETWORK_DEFAULTS.g)
     .option("--seed <seed>", "seed of the random network and of h0, q0 when not given (default: 0)", seed)
@@ -223,7 +223,7 @@ export interface ConnectomeFlags {
   scale: number;
 }
 
-/** Adds the options that build a connectome network (DESIGN §7). */
+/** Adds the options that build a connectome network (docs/design.md#8-connectome-networks). */
 export function connectomeOptions(cmd: Command): Command {
   const d = CONNECTOME_DEFAULTS;
   return cmd

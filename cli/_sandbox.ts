@@ -1,8 +1,8 @@
 /**
- * The sandbox of a run (DESIGN §6): the command runs again in a child Deno with permissions
- * derived from its arguments: reads limited to the project's code, build and data plus the
- * named input files, writes limited to the output root, no network, no subprocesses, no
- * prompts. The parent only waits and forwards Ctrl-C.
+ * The sandbox of a run (docs/design.md#12-command-line-and-sandbox): the command runs again in
+ * a child Deno with permissions derived from its arguments: reads limited to the project's
+ * code, build and data plus the named input files, writes limited to the output root, no
+ * network, no subprocesses, no prompts. The parent only waits and forwards Ctrl-C.
  *
  * @module
  */

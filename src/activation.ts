@@ -1,5 +1,6 @@
 /**
- * Activation functions of the rate model and their accepted spellings (DESIGN §3).
+ * Activation functions of the rate model and their accepted spellings
+ * (docs/design.md#3-model-and-conventions).
  *
  * | name | φ_i(x) |
  * |---|---|

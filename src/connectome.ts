@@ -1,7 +1,8 @@
 /**
- * Networks from the fly central-complex connectome (DESIGN §7), built from the tables of
- * `data/connectomics/<ROI>/` (neurons.csv, edges.csv; see data/connectomics/README.md) once
- * parsed (reading the files: src/connectome_files.ts; this module runs in the browser too).
+ * Networks from the fly central-complex connectome (docs/design.md#8-connectome-networks), built
+ * from the tables of `data/connectomics/<ROI>/` (neurons.csv, edges.csv; see
+ * data/connectomics/README.md) once parsed (reading the files: src/connectome_files.ts; this
+ * module runs in the browser too).
  *
  * Construction: keep the ROI's neurons (with `unknownSign: "drop"`, those of sign 0 are
  * removed; with `"excitatory"` they count as excitatory), optionally keep only the largest

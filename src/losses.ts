@@ -1,6 +1,7 @@
 /**
- * Losses on a Lyapunov spectrum (DESIGN §8), each with its gradient with respect to the
- * exponents. Training minimises the loss; `Sinai` is maximised, so its loss is −S.
+ * Losses on a Lyapunov spectrum (docs/design.md#7-training-and-resume), each with its gradient
+ * with respect to the exponents. Training minimises the loss; `Sinai` is maximised, so its loss
+ * is −S.
  *
  * @module
  */

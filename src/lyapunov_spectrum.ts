@@ -1,5 +1,5 @@
 /**
- * Lyapunov spectrum of a rate RNN by the QR method (DESIGN §3).
+ * Lyapunov spectrum of a rate RNN by the QR method (docs/design.md#3-model-and-conventions).
  *
  * @module
  */
@@ -287,7 +287,10 @@ export interface SpectrumPlan {
   observed: number;
 }
 
-/** Validates a network and spectrum options and counts the steps of each phase (DESIGN §3). */
+/**
+ * Validates a network and spectrum options and counts the steps of each phase
+ * (docs/design.md#3-model-and-conventions).
+ */
 export function planSpectrum(net: Network, options: LyapunovSpectrumOptions): SpectrumPlan {
   validateNetwork(net);
   const o = { ...SPECTRUM_DEFAULTS, ...definedOnly(options) } as typeof SPECTRUM_DEFAULTS;

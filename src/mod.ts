@@ -3,7 +3,7 @@
  *
  * Model: h ← (1 − dt)·h + dt·W φ(h) with `W[post * n + pre]` (row = receiving neuron), time in
  * units of the neuron time constant, natural logarithms (exponents in nats per unit time),
- * exponents in QR column order. See DESIGN §3 for every convention.
+ * exponents in QR column order. See docs/design.md#3-model-and-conventions for every convention.
  *
  * @example
  * ```ts

@@ -1,8 +1,8 @@
 /**
- * The network file (DESIGN §9): JSON with `n`, `activation`, `weights` (flat row-major n×n) or
- * `edges` (`[[pre, post, w], …]`), optional `types`, `typeNames`, `ids`, `gains` and `shifts`
- * (per type, or per neuron without types), and optional `h0`, `q0` (n×nle row-major), `nle`
- * and `options` (`dt, tons, ttr, tframe, tsim, nle, seed`).
+ * The network file (docs/design.md#10-network-file): JSON with `n`, `activation`, `weights`
+ * (flat row-major n×n) or `edges` (`[[pre, post, w], …]`), optional `types`, `typeNames`, `ids`,
+ * `gains` and `shifts` (per type, or per neuron without types), and optional `h0`, `q0`
+ * (n×nle row-major), `nle` and `options` (`dt, tons, ttr, tframe, tsim, nle, seed`).
  *
  * @module
  */

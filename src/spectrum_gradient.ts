@@ -1,6 +1,6 @@
 /**
  * Exact gradients of a loss on the Lyapunov spectrum with respect to the weights, gains and
- * shifts, by the hand-written adjoint of the core (DESIGN §3, §8).
+ * shifts, by the hand-written adjoint of the core (docs/design.md#6-gradients-and-adjoint-checkpointing).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * Training of weights, gains and shifts towards a target spectrum (DESIGN §8): exact
- * gradients from the core, per-part gradient-norm clipping, optional masks that train only M
- * randomly chosen parameters, and Adam. The state of a training (network, optimiser, masks,
+ * Training of weights, gains and shifts towards a target spectrum
+ * (docs/design.md#7-training-and-resume): exact gradients from the core, per-part gradient-norm
+ * clipping, optional masks that train only M randomly chosen parameters, and Adam. The state of a training (network, optimiser, masks,
  * epoch) is plain data: a checkpoint restores it exactly, so a resumed run ends where an
  * uninterrupted one does.
  *
