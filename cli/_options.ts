@@ -1,28 +1,29 @@
 /**
- * Option parsers and option groups shared by the commands. Parsers throw commander's
- * InvalidArgumentError, so a bad value gives one line naming the option.
+ * The option groups of the commands, one per concept: the network, the spectrum, a training,
+ * a workflow's output, a connectome. Each option is declared here once; defaults come from
+ * the library's `*_DEFAULTS`, or from {@linkcode WORKFLOW_DEFAULTS} for the workflows' own.
  *
  * @module
  */
 
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import {
   ACTIVATION_ALIASES,
   CONNECTOME_DEFAULTS,
-  type Kernels,
+  GRADIENT_DEFAULTS,
   type LossName,
   type LyapunovSpectrumOptions,
   type Network,
-  parseActivation,
-  parseLoss,
   RANDOM_NETWORK_DEFAULTS,
   randomNetwork,
   readNetwork,
   ROIS,
   SPECTRUM_DEFAULTS,
-  type TrainSelection,
+  TRAIN_DEFAULTS,
 } from "../src/mod.ts";
 import type { NetworkFile } from "../src/network_file.ts";
+import { activation, boolean, loss, nonNegative, number, positiveInt, seed, tons } from "./_parsers.ts";
+import { PathOption } from "./_path_option.ts";
 
 /** Spellings of the original tool mapped to this tool's option names. */
 export const OPTION_ALIASES: Readonly<Record<string, string>> = Object.freeze({
@@ -44,49 +45,23 @@ export function normalizeArgs(args: string[]): string[] {
   });
 }
 
-/** Parses a finite number. */
-export function number(value: string): number {
-  const x = Number(value);
-  if (value.trim() === "" || !Number.isFinite(x)) throw new InvalidArgumentError("Not a finite number.");
-  return x;
-}
-
-/** Parses a positive integer. */
-export function positiveInt(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError("Not a positive integer.");
-  return x;
-}
-
-/** Parses a seed (integer in [0, 2^32)). */
-export function seed(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) {
-    throw new InvalidArgumentError("Not an integer in [0, 2^32).");
-  }
-  return x;
-}
-
-/** Parses an activation spelling. */
-export function activation(value: string): string {
-  try {
-    return parseActivation(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message + ".");
-  }
-}
-
-/** Parses `--tons`: a number or "auto". */
-export function tons(value: string): number | "auto" {
-  return value === "auto" ? "auto" : number(value);
-}
-
-/** Parses a boolean written true/false (as the original tool). */
-export function boolean(value: string): boolean {
-  if (value === "true" || value === "True" || value === "1") return true;
-  if (value === "false" || value === "False" || value === "0") return false;
-  throw new InvalidArgumentError("Expected true or false.");
-}
+/** Defaults of the command line that are not the library's: the original tool's. */
+export const WORKFLOW_DEFAULTS = Object.freeze({
+  /** Neurons of a random network. */
+  n: 100,
+  /** Region of interest of a connectome network. */
+  roi: "EB",
+  /** Run seed of a workflow. */
+  seed: 0,
+  /** Output root of a workflow. */
+  out: "data",
+  /** Trainings of a training workflow. */
+  n_samples: 1,
+  /** Epochs of a training. */
+  n_epochs: 10,
+  /** Epochs between logged spectra, models and checkpoints. */
+  log_every: 10,
+});
 
 /** Values of the options of {@linkcode networkOptions}. */
 export interface NetworkFlags {
@@ -97,60 +72,111 @@ export interface NetworkFlags {
   activation: string;
 }
 
-/** Values of the options of {@linkcode spectrumOptions} (unset ones are undefined). */
-export interface SpectrumFlags {
-  nle?: number;
-  dt?: number;
-  tons?: number | "auto";
-  ttr?: number;
-  tframe?: number;
-  tsim?: number;
-  blocks?: number;
-  seed?: number;
-  precision?: "f64" | "f32";
-  kernels?: Kernels;
-}
-
 /** Adds the options that choose a network: a file, or a random one. */
 export function networkOptions(cmd: Command): Command {
   return cmd
-    .option("--network <file>", "network file (JSON, docs/design.md#10-network-file); else a random network")
-    .option("--n <n>", "random network: neurons", positiveInt, 100)
+    .addOption(
+      new PathOption(
+        "--network <file>",
+        "network file (JSON, docs/design.md#10-network-file); else a random network",
+        {
+          kind: "input",
+        },
+      ),
+    )
+    .option("--n <n>", "random network: neurons", positiveInt, WORKFLOW_DEFAULTS.n)
     .option("--g <g>", "random network: coupling, W ~ N(0, g²/n)", number, RANDOM_NETWORK_DEFAULTS.g)
-    .option("--seed <seed>", "seed of the random network and of h0, q0 when not given (default: 0)", seed)
+    .option(
+      "--seed <seed>",
+      `seed of the random network and of h0, q0 when not given (default: ${RANDOM_NETWORK_DEFAULTS.seed})`,
+      seed,
+    )
     .addOption(
       new Option(
         "--activation <name>",
         `activation of a random network (${Object.keys(ACTIVATION_ALIASES).join(", ")})`,
       )
-        .default("tanh")
+        .default(RANDOM_NETWORK_DEFAULTS.activation)
         .argParser(activation),
     );
 }
 
-/** Adds the options of the spectrum; unset ones come from the network file, then the library. */
-export function spectrumOptions(cmd: Command): Command {
-  const d = SPECTRUM_DEFAULTS;
-  return cmd
-    .option("--nle <k>", "number of exponents (default: n)", positiveInt)
-    .option("--dt <dt>", `time step in (0, 1] (default: ${d.dt})`, number)
-    .option("--tons <t>", `time between QRs, or "auto" (default: ${d.tons})`, tons)
-    .option("--ttr <t>", `state transient (default: ${d.ttr})`, number)
-    .option("--tframe <t>", `frame transient (default: ${d.tframe})`, number)
-    .option("--tsim <t>", `observation time (default: ${d.tsim})`, number)
-    .option("--blocks <b>", `blocks for standard errors (default: ${d.blocks})`, positiveInt)
-    .addOption(
-      new Option("--precision <p>", `kernel precision (default: ${d.precision})`).choices(
-        ["f64", "f32"] as const,
-      ),
-    )
-    .addOption(
-      new Option(
-        "--kernels <k>",
-        `dense or sparse (CSR) kernels; auto chooses from the density (default: ${d.kernels})`,
-      )
-        .choices(["auto", "dense", "sparse"] as const),
-    );
+/** The spectrum options of the command line (those of the library that are not arrays or callbacks). */
+export type SpectrumKey =
+  | "nle"
+  | "dt"
+  | "tons"
+  | "ttr"
+  | "tframe"
+  | "tsim"
+  | "blocks"
+  | "precision"
+  | "kernels";
+
+/** Values of the options of {@linkcode spectrumOptions} (unset ones are undefined). */
+export type SpectrumFlags = Pick<LyapunovSpectrumOptions, SpectrumKey>;
+
+/** How a command takes the spectrum options. */
+export interface SpectrumOptionsConfig {
+  /** The options it has, in this order. @default {all} */
+  keys?: readonly SpectrumKey[];
+  /**
+   * Whether unset options stay undefined, so that a network file's options apply, then the
+   * library's defaults (which the help shows). @default {false}
+   */
+  fromFile?: boolean;
+  /** Defaults of the command (without `fromFile`). */
+  defaults?: Partial<Record<SpectrumKey, number | string>>;
+  /** Options the command requires. */
+  required?: readonly SpectrumKey[];
+  /** Whether `--tons` may be "auto" (not for gradients). @default {true} */
+  autoTons?: boolean;
+  /** Help of an option, when the command's meaning is narrower than the generic one. */
+  help?: Partial<Record<SpectrumKey, string>>;
+}
+
+const SPECTRUM_KEYS: readonly SpectrumKey[] = [
+  "nle",
+  "dt",
+  "tons",
+  "ttr",
+  "tframe",
+  "tsim",
+  "blocks",
+  "precision",
+  "kernels",
+];
+
+/** Adds the options of the spectrum (see {@linkcode SpectrumOptionsConfig}). */
+export function spectrumOptions(cmd: Command, config: SpectrumOptionsConfig = {}): Command {
+  const { keys = SPECTRUM_KEYS, fromFile = false, defaults = {}, required = [], autoTons = true } = config;
+  const lib: Record<SpectrumKey, string | number> = { ...SPECTRUM_DEFAULTS, nle: "n" };
+  const declare = (key: SpectrumKey, flags: string, help: string): Option => {
+    const given = defaults[key];
+    const text = config.help?.[key] ?? help;
+    const option = new Option(flags, fromFile ? `${text} (default: ${lib[key]})` : text);
+    if (given !== undefined) option.default(given);
+    if (required.includes(key)) option.makeOptionMandatory();
+    return option;
+  };
+  const options: Record<SpectrumKey, () => Option> = {
+    nle: () => declare("nle", "--nle <k>", "number of exponents").argParser(positiveInt),
+    dt: () => declare("dt", "--dt <dt>", "time step in (0, 1]").argParser(number),
+    tons: () =>
+      autoTons
+        ? declare("tons", "--tons <t>", 'time between QRs, or "auto"').argParser(tons)
+        : declare("tons", "--tons <t>", "time between QRs").argParser(number),
+    ttr: () => declare("ttr", "--ttr <t>", "state transient").argParser(nonNegative),
+    tframe: () => declare("tframe", "--tframe <t>", "frame transient").argParser(nonNegative),
+    tsim: () => declare("tsim", "--tsim <t>", "observation time").argParser(number),
+    blocks: () => declare("blocks", "--blocks <b>", "blocks for standard errors").argParser(positiveInt),
+    precision: () => declare("precision", "--precision <p>", "kernel precision").choices(["f64", "f32"]),
+    kernels: () =>
+      declare("kernels", "--kernels <k>", "dense or sparse (CSR) kernels; auto chooses from the density")
+        .choices(["auto", "dense", "sparse"]),
+  };
+  for (const key of keys) cmd.addOption(options[key]());
+  return cmd;
 }
 
 /** The network and spectrum inputs named by the options of {@linkcode networkOptions}. */
@@ -171,18 +197,27 @@ export function resolveSpectrumOptions(
   return { ...fromFile, ...given, h0: file.h0, q0: file.q0 };
 }
 
-/** Parses a number ≥ 0. */
-export function nonNegative(value: string): number {
-  const x = number(value);
-  if (x < 0) throw new InvalidArgumentError("Must be >= 0.");
-  return x;
+/** `--out`: the output root of a workflow, which writes only in these `folders` of it. */
+export function outOption(folders: readonly string[]): Option {
+  return new PathOption("--out <dir>", "output root: runs go to <out>/logs/<workflow>/<run>/", {
+    kind: "outputRoot",
+    folders,
+  }).default(WORKFLOW_DEFAULTS.out);
 }
 
-/** Adds `--out`, `--workers` and `--json`, shared by the workflows. */
-export function runOptions(cmd: Command): Command {
+/** `--workers`: the size of the worker pool. */
+export function workersOption(): Option {
+  return new Option("--workers <k>", "worker threads (default: all cores)").argParser(positiveInt);
+}
+
+/**
+ * Adds `--out`, `--workers` and `--json`, shared by the workflows; `folders` are the folders
+ * of the output root the command writes in (see {@linkcode workflowFolders}).
+ */
+export function runOptions(cmd: Command, folders: readonly string[]): Command {
   return cmd
-    .option("--out <dir>", "output root: runs go to <out>/logs/<workflow>/<run>/", "data")
-    .option("--workers <k>", "worker threads (default: all cores)", positiveInt)
+    .addOption(outOption(folders))
+    .addOption(workersOption())
     .option("--json", "print the run's summary as one JSON object on stdout");
 }
 
@@ -193,25 +228,83 @@ export interface RunFlags {
   json?: boolean;
 }
 
-/** Parses a loss name (l2, MSE, MSE_Custom, Sinai). */
-export function loss(value: string): LossName {
-  try {
-    return parseLoss(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message + ".");
-  }
+/** The folders of the output root a workflow writes in: its logs and, for trainings, its models. */
+export function workflowFolders(workflow: string, models = false): string[] {
+  return models ? [`logs/${workflow}`, `models/${workflow}`] : [`logs/${workflow}`];
 }
 
-/** Parses a comma-separated list of trained parts (weights,gains,shifts). */
-export function trainParts(value: string): TrainSelection {
-  const out: TrainSelection = {};
-  for (const part of value.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
-    if (part !== "weights" && part !== "gains" && part !== "shifts") {
-      throw new InvalidArgumentError(`Unknown part "${part}": expected weights, gains or shifts.`);
-    }
-    out[part] = true;
-  }
-  return out;
+/** Values of the options of {@linkcode trainingOptions}. */
+export interface TrainingFlags extends RunFlags {
+  n_samples: number;
+  nle?: number;
+  loss?: LossName;
+  activation?: string;
+  target: number;
+  tons: number;
+  tsim: number;
+  dt: number;
+  ttr: number;
+  tframe: number;
+  n_epochs: number;
+  lr: number;
+  seed: number;
+  log_every: number;
+  log_nle?: number;
+  clip: number;
+  resume?: string;
+}
+
+/** What differs between the training workflows' options. */
+export interface TrainingOptionsConfig {
+  /** Help of `--n_samples` (what a sample is). */
+  samples: string;
+  /** Activations the workflow accepts, for the help of `--activation`. */
+  activations: string;
+  /** Adds the workflow's own options (listed after the common ones, before `--out`). */
+  own: (cmd: Command) => Command;
+}
+
+/**
+ * Adds the options of a training workflow `workflow`: samples, loss, spectrum, Adam, logging,
+ * `--resume`, and the run options. `nle`, `loss` and `activation` are required unless
+ * `--resume` (checked by cli/_training.ts).
+ */
+export function trainingOptions(cmd: Command, workflow: string, config: TrainingOptionsConfig): Command {
+  const d = WORKFLOW_DEFAULTS;
+  cmd
+    .option("--n_samples <k>", config.samples, positiveInt, d.n_samples)
+    .option("--loss <name>", "l2 | MSE | MSE_Custom | Sinai (maximised) (required)", loss)
+    .option("--activation <name>", `${config.activations} (required)`, activation)
+    .option("--target <c>", "target exponent of l2 and MSE", number, GRADIENT_DEFAULTS.target);
+  spectrumOptions(cmd, {
+    keys: ["nle", "tons", "tsim", "dt", "ttr", "tframe"],
+    defaults: {
+      tons: SPECTRUM_DEFAULTS.tons,
+      tsim: SPECTRUM_DEFAULTS.tsim,
+      dt: SPECTRUM_DEFAULTS.dt,
+      ttr: SPECTRUM_DEFAULTS.ttr,
+      tframe: SPECTRUM_DEFAULTS.tframe,
+    },
+    autoTons: false,
+    help: { nle: "exponents in the loss (required)" },
+  });
+  return runOptions(
+    config.own(cmd)
+      .option("--n_epochs <e>", "epochs", positiveInt, d.n_epochs)
+      .option("--lr <lr>", "Adam learning rate", number, TRAIN_DEFAULTS.lr)
+      .option("--seed <seed>", "run seed", seed, d.seed)
+      .option("--log_every <e>", "spectra, models and checkpoint every e epochs", positiveInt, d.log_every)
+      .option("--log_nle <k>", "exponents of the logged spectra (default: n)", positiveInt)
+      .option("--clip <c>", "largest gradient norm per part", number, TRAIN_DEFAULTS.clip)
+      .addOption(
+        new PathOption(
+          "--resume <run>",
+          `continue this run (name under <out>/logs/${workflow}/, or its folder)`,
+          { kind: "runFolder" },
+        ),
+      ),
+    workflowFolders(workflow, true),
+  );
 }
 
 /** Values of the options of {@linkcode connectomeOptions}. */
@@ -227,7 +320,9 @@ export interface ConnectomeFlags {
 export function connectomeOptions(cmd: Command): Command {
   const d = CONNECTOME_DEFAULTS;
   return cmd
-    .addOption(new Option("--roi <roi>", "region of interest").choices([...ROIS]).default("EB"))
+    .addOption(
+      new Option("--roi <roi>", "region of interest").choices([...ROIS]).default(WORKFLOW_DEFAULTS.roi),
+    )
     .addOption(
       new Option("--unknown_sign <how>", "neurons of sign 0: drop them, or count them as excitatory")
         .choices(["drop", "excitatory"]).default(d.unknownSign),

@@ -1,11 +1,17 @@
 /**
- * The sandbox of a run (docs/design.md#12-command-line-and-sandbox): the command runs again in
- * a child Deno with permissions derived from its arguments: reads limited to the project's
- * code, build and data plus the named input files, writes limited to the output root, no
- * network, no subprocesses, no prompts. The parent only waits and forwards Ctrl-C.
+ * The sandbox of a run (docs/design.md#12-command-line-and-sandbox): the command runs again in a child Deno with permissions
+ * derived from its path options (cli/_path_option.ts) and their values: reads limited to the
+ * project's code, build and data plus the named input files, writes limited to the folders of
+ * the output root the command writes in (or to its output file), no network, no subprocesses,
+ * no prompts. The parent only waits and passes signals on.
  *
  * @module
  */
+
+import type { Command } from "commander";
+import { runDenoChild } from "../src/deno_child.ts";
+import { modelsFolder } from "./_training.ts";
+import { PathOption } from "./_path_option.ts";
 
 /** What a run may touch. */
 export interface SandboxSpec {
@@ -52,28 +58,30 @@ export function sandboxFlags(spec: SandboxSpec): string[] {
   return flags;
 }
 
-/** Runs `cli/main.ts args` in the sandbox; resolves with its exit code. */
-export async function runSandboxed(args: string[], spec: SandboxSpec): Promise<number> {
-  for (const dir of spec.write) await Deno.mkdir(dir, { recursive: true });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...sandboxFlags(spec), `${PROJECT}/cli/main.ts`, ...args],
-    env: { [SANDBOX_ENV]: "1" },
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
-  const forward = () => {
-    try {
-      child.kill("SIGINT");
-    } catch { /* already gone */ }
-  };
-  Deno.addSignalListener("SIGINT", forward);
-  Deno.addSignalListener("SIGTERM", forward);
-  try {
-    const status = await child.status;
-    return status.signal ? 128 + (status.signal === "SIGINT" ? 2 : 15) : status.code;
-  } finally {
-    Deno.removeSignalListener("SIGINT", forward);
-    Deno.removeSignalListener("SIGTERM", forward);
+/** The sandbox of a parsed command: what its path options name. */
+export function sandboxOf(cmd: Command): SandboxSpec {
+  const spec: SandboxSpec = { read: [], write: [] };
+  for (const option of cmd.options) {
+    if (!(option instanceof PathOption)) continue;
+    const value = cmd.getOptionValue(option.attributeName()) as string | undefined;
+    if (value === undefined) continue;
+    const role = option.role;
+    if (role.kind === "input") spec.read.push(value);
+    else if (role.kind === "outputRoot") {
+      spec.read.push(value);
+      spec.write.push(...role.folders.map((folder) => `${value}/${folder}`));
+    } else if (role.kind === "outputFile") {
+      // Written through a temporary file beside it: its folder must be writable.
+      spec.write.push(value.includes("/") ? value.slice(0, value.lastIndexOf("/")) || "/" : ".");
+    } else if (value.includes("/")) spec.write.push(value, modelsFolder(value)); // a run folder given by path
   }
+  return spec;
+}
+
+/** Runs `cli/main.ts args` in the sandbox; resolves with its exit code. */
+export function runSandboxed(args: string[], spec: SandboxSpec): Promise<number> {
+  return runDenoChild(`${PROJECT}/cli/main.ts`, args, {
+    permissions: sandboxFlags(spec),
+    env: { [SANDBOX_ENV]: "1" },
+  });
 }

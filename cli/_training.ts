@@ -15,7 +15,6 @@
 import { parse } from "csv-parse/sync";
 import {
   type EpochLog,
-  type LossName,
   type Network,
   networkFileJson,
   npyBytes,
@@ -25,6 +24,7 @@ import {
   type TrainOptions,
   type TrainSelection,
 } from "../src/mod.ts";
+import type { TrainingFlags } from "./_options.ts";
 import { type RunSpec, WorkflowRun } from "./_workflow.ts";
 
 /** One training of a workflow. */
@@ -72,17 +72,10 @@ function readRows(path: string): string[][] {
 }
 
 /** The flags of a training workflow that make a sample's training options. */
-export interface SampleFlags {
-  loss?: LossName;
-  target: number;
-  dt: number;
-  tons: number;
-  ttr: number;
-  tframe: number;
-  tsim: number;
-  lr: number;
-  clip: number;
-}
+export type SampleFlags = Pick<
+  TrainingFlags,
+  "loss" | "target" | "dt" | "tons" | "ttr" | "tframe" | "tsim" | "lr" | "clip"
+>;
 
 /** The training options of one sample (its seed draws h0 and q0), from the workflow's flags. */
 export function sampleOptions(
@@ -96,20 +89,12 @@ export function sampleOptions(
   return { loss: loss!, target, nle, dt, tons, ttr, tframe, tsim, seed, lr, clip, train, ...extra };
 }
 
-/** Flags every training workflow has. */
-export interface TrainingFlags {
-  out: string;
-  workers?: number;
-  json?: boolean;
-  resume?: string;
-}
-
 /**
  * The options of a training run: the flags, or with `--resume` the recorded options of that run
  * (its manifest) with the new `--out`, `--workers`, `--json`; checks the options a run needs.
  * Returns them with the run folder to resume, if any.
  */
-export async function trainingOptions<F extends TrainingFlags>(
+export async function resolveTrainingFlags<F extends TrainingFlags>(
   workflow: string,
   flags: F,
   required: Partial<Record<keyof F, string>>,

@@ -6,8 +6,10 @@
  */
 
 import { Command, Option } from "commander";
-import { type ConnectomeNetwork, loadConnectome, writeNetwork } from "../src/mod.ts";
-import { activation, CONNECTOME_DIR, type ConnectomeFlags, connectomeOptions } from "./_options.ts";
+import { CONNECTOME_DEFAULTS, type ConnectomeNetwork, loadConnectome, writeNetwork } from "../src/mod.ts";
+import { CONNECTOME_DIR, type ConnectomeFlags, connectomeOptions } from "./_options.ts";
+import { activation } from "./_parsers.ts";
+import { PathOption } from "./_path_option.ts";
 
 /** One line per fact of a connectome network. */
 export function connectomeSummary(net: ConnectomeNetwork, roi: string): Record<string, unknown> {
@@ -35,10 +37,10 @@ export const connectomeCommand = connectomeOptions(
       "--subpopulation <by>",
       "cell types: one per neuron, by neurotransmitter or by cell body fiber",
     )
-      .choices(["none", "neurotransmitter", "cell_fibers"]).default("none"),
+      .choices(["none", "neurotransmitter", "cell_fibers"]).default(CONNECTOME_DEFAULTS.subpopulation),
   )
-  .option("--activation <name>", "activation written to the file", activation, "tanh_pos")
-  .option("--out <file>", "write the network file (JSON) here")
+  .option("--activation <name>", "activation written to the file", activation, CONNECTOME_DEFAULTS.activation)
+  .addOption(new PathOption("--out <file>", "write the network file (JSON) here", { kind: "outputFile" }))
   .option("--json", "print the summary as one JSON object")
   .action(
     async (

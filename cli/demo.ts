@@ -15,13 +15,15 @@ import {
   spectrumJson,
   writeFileAtomic,
 } from "../src/mod.ts";
-import { positiveInt, seed } from "./_options.ts";
+import { outOption, workersOption, workflowFolders } from "./_options.ts";
+import { seed } from "./_parsers.ts";
 import { runConvergence } from "./lyapu_convergence.ts";
 import { spectrumTable } from "./spectrum.ts";
 import { runTransition, transitionTable } from "./transition_2_chaos.ts";
 
 /** Built-in settings of the demo. */
 export const DEMO = Object.freeze({
+  seed: 1,
   spectrum: { n: 200, g: 2, nle: 20, tsim: 200 },
   convergence: { n: 100, g: 1.5, nle: 5, n_samples: 3, tsim: 200, tons: 0.2, activation: "tanh" },
   transition: { n: 200, gmin: 0.5, gmax: 2.5, m_g: 5, n_samples: 3, tsim: 100, nle: 10 },
@@ -30,9 +32,11 @@ export const DEMO = Object.freeze({
 /** The `demo` command. */
 export const demoCommand = new Command("demo")
   .description("spectrum of a random network, a convergence run and a small g sweep, on built-in defaults")
-  .option("--out <dir>", "output root", "data")
-  .option("--seed <seed>", "seed of the networks", seed, 1)
-  .option("--workers <k>", "worker threads (default: all cores)", positiveInt)
+  .addOption(
+    outOption(["demo", "lyapu_convergence", "transition_2_chaos"].flatMap((w) => workflowFolders(w))),
+  )
+  .option("--seed <seed>", "seed of the networks", seed, DEMO.seed)
+  .addOption(workersOption())
   .action(async (opts: { out: string; seed: number; workers?: number }) => {
     const workers = opts.workers ?? defaultWorkers();
     const sp = DEMO.spectrum;
@@ -61,7 +65,7 @@ export const demoCommand = new Command("demo")
         ...cv,
         dt: SPECTRUM_DEFAULTS.dt,
         ttr: SPECTRUM_DEFAULTS.ttr,
-        tframe: 10,
+        tframe: SPECTRUM_DEFAULTS.tframe,
         seed: opts.seed,
         points: 200,
         ...runFlags(opts, workers),

@@ -6,18 +6,16 @@
  */
 
 import { Command } from "commander";
-import { loadCore, type LossName, type TrainSelection } from "../src/mod.ts";
+import { GRADIENT_DEFAULTS, loadCore, type LossName, type TrainSelection } from "../src/mod.ts";
 import {
-  loss,
   type NetworkFlags,
   networkOptions,
-  number,
   resolveNetwork,
   resolveSpectrumOptions,
   type SpectrumFlags,
   spectrumOptions,
-  trainParts,
 } from "./_options.ts";
+import { loss, number, trainParts } from "./_parsers.ts";
 
 function norm(x: Float64Array | undefined): string {
   if (x === undefined) return "-";
@@ -29,9 +27,10 @@ function norm(x: Float64Array | undefined): string {
 /** The `gradient` command. */
 export const gradientCommand = spectrumOptions(
   networkOptions(new Command("gradient").description("a loss on the spectrum and its exact gradient")),
+  { fromFile: true },
 )
   .requiredOption("--loss <name>", "l2 | MSE | MSE_Custom | Sinai (Sinai is maximised: the loss is −S)", loss)
-  .option("--target <c>", "target value of l2 and MSE", number, 0)
+  .option("--target <c>", "target value of l2 and MSE", number, GRADIENT_DEFAULTS.target)
   .option("--train <parts>", "comma-separated: weights,gains,shifts", trainParts, { weights: true })
   .option("--json", "print {loss, exponents, grad, seconds} as one JSON object")
   .action(

@@ -11,6 +11,7 @@
 
 import { Command } from "commander";
 import {
+  checkSpectrumOptions,
   defaultWorkers,
   deriveSeed,
   randomNetwork,
@@ -18,28 +19,26 @@ import {
   type SpectrumJob,
 } from "../src/mod.ts";
 import {
-  activation,
-  nonNegative,
-  number,
-  positiveInt,
   type RunFlags,
   runOptions,
-  seed,
-  tons,
+  spectrumOptions,
+  WORKFLOW_DEFAULTS,
+  workflowFolders,
 } from "./_options.ts";
+import { activation, nonNegative, positiveInt, seed } from "./_parsers.ts";
 import { runWorkflow } from "./_workflow.ts";
 
 /** Defaults of the workflow (the original's). */
 export const CONVERGENCE_DEFAULTS = Object.freeze({
   g: 1.5,
   n_samples: 5,
-  n: 100,
+  n: WORKFLOW_DEFAULTS.n,
   nle: 20,
   tsim: 700,
   dt: SPECTRUM_DEFAULTS.dt,
   ttr: SPECTRUM_DEFAULTS.ttr,
   tframe: SPECTRUM_DEFAULTS.tframe,
-  seed: 0,
+  seed: WORKFLOW_DEFAULTS.seed,
   points: 500,
 });
 
@@ -63,24 +62,29 @@ const d = CONVERGENCE_DEFAULTS;
 
 /** The `lyapu_convergence` command. */
 export const convergenceCommand = runOptions(
-  new Command("lyapu_convergence")
-    .description("running exponent estimates over time for several initial conditions of one random network")
-    .requiredOption("--tons <t>", "time between QRs (or auto)", tons)
-    .requiredOption(
-      "--activation <name>",
-      "tanh | tanh_pos | tanh_stretched (tanh_streched accepted)",
-      activation,
-    )
-    .option("--g <g>", "coupling, W ~ N(0, g²/n)", nonNegative, d.g)
-    .option("--n_samples <k>", "initial conditions", positiveInt, d.n_samples)
-    .option("--n <n>", "neurons", positiveInt, d.n)
-    .option("--nle <k>", "exponents", positiveInt, d.nle)
-    .option("--tsim <t>", "observation time", number, d.tsim)
-    .option("--dt <dt>", "time step", number, d.dt)
-    .option("--ttr <t>", "state transient", nonNegative, d.ttr)
-    .option("--tframe <t>", "frame transient", nonNegative, d.tframe)
+  spectrumOptions(
+    new Command("lyapu_convergence")
+      .description(
+        "running exponent estimates over time for several initial conditions of one random network",
+      )
+      .requiredOption(
+        "--activation <name>",
+        "tanh | tanh_pos | tanh_stretched (tanh_streched accepted)",
+        activation,
+      )
+      .option("--g <g>", "coupling, W ~ N(0, g²/n)", nonNegative, d.g)
+      .option("--n_samples <k>", "initial conditions", positiveInt, d.n_samples)
+      .option("--n <n>", "neurons", positiveInt, d.n),
+    {
+      keys: ["tons", "nle", "tsim", "dt", "ttr", "tframe"],
+      defaults: { nle: d.nle, tsim: d.tsim, dt: d.dt, ttr: d.ttr, tframe: d.tframe },
+      required: ["tons"],
+      help: { nle: "exponents" },
+    },
+  )
     .option("--seed <seed>", "run seed (network and samples)", seed, d.seed)
     .option("--points <k>", "points of each running estimate", positiveInt, d.points),
+  workflowFolders("lyapu_convergence"),
 ).action(async (opts: ConvergenceFlags) => {
   const { dir, summary } = await runConvergence(opts, ["lyapu_convergence", ...Deno.args.slice(1)]);
   if (opts.json) console.log(JSON.stringify({ run: dir, ...summary }));
@@ -92,22 +96,22 @@ export async function runConvergence(
   opts: ConvergenceFlags,
   command: string[],
 ): Promise<{ dir: string; summary: Record<string, unknown> }> {
-  if (opts.nle > opts.n) throw new RangeError(`nle must be at most n, got nle=${opts.nle}, n=${opts.n}`);
+  const spectrum = {
+    nle: opts.nle,
+    dt: opts.dt,
+    tons: opts.tons,
+    ttr: opts.ttr,
+    tframe: opts.tframe,
+    tsim: opts.tsim,
+    history: opts.points,
+  };
+  checkSpectrumOptions(opts.n, spectrum);
   const workers = opts.workers ?? defaultWorkers();
   const network = randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
   const jobs: SpectrumJob[] = Array.from({ length: opts.n_samples }, (_, sample) => ({
     kind: "spectrum",
     network,
-    options: {
-      nle: opts.nle,
-      dt: opts.dt,
-      tons: opts.tons,
-      ttr: opts.ttr,
-      tframe: opts.tframe,
-      tsim: opts.tsim,
-      seed: deriveSeed(opts.seed, sample),
-      history: opts.points,
-    },
+    options: { ...spectrum, seed: deriveSeed(opts.seed, sample) },
   }));
   const runName =
     `${network.activation}_N${opts.n}_NLE${opts.nle}_g${opts.g}_Tons${opts.tons}_Tsim${opts.tsim}_dt${opts.dt}`;

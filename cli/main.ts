@@ -8,7 +8,7 @@
 
 import { Command, CommanderError } from "commander";
 import { normalizeArgs } from "./_options.ts";
-import { inSandbox, runSandboxed, type SandboxSpec } from "./_sandbox.ts";
+import { inSandbox, runSandboxed, sandboxOf, type SandboxSpec } from "./_sandbox.ts";
 import { connectomeCommand } from "./connectome.ts";
 import { demoCommand } from "./demo.ts";
 import { gradientCommand } from "./gradient.ts";
@@ -46,53 +46,40 @@ export function program(): Command {
   return cmd;
 }
 
-/** Commands that run sandboxed, with the options naming their output root and input files. */
-const SANDBOXED: Readonly<Record<string, { out?: string; outFile?: boolean; inputs: string[] }>> = {
-  spectrum: { inputs: ["--network"] },
-  gradient: { inputs: ["--network"] },
-  demo: { out: "data", inputs: [] },
-  lyapu_convergence: { out: "data", inputs: [] },
-  transition_2_chaos: { out: "data", inputs: [] },
-  train_rd_model: { out: "data", inputs: [] },
-  train_flybrain_full: { out: "data", inputs: [] },
-  train_flybrain_pop: { out: "data", inputs: [] },
-  connectome: { outFile: true, inputs: [] },
-};
-
-function optionValue(args: string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === name) return args[i + 1];
-    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
-  }
-  return undefined;
+/** Thrown by the parent once its sandboxed child has run the command: its exit code. */
+class ChildExit {
+  constructor(readonly code: number) {}
 }
 
-/** The sandbox of a command line, or undefined when it needs none (help, version). */
-export function sandboxOf(args: string[]): SandboxSpec | undefined {
-  const rule = SANDBOXED[args[0]];
-  if (rule === undefined || args.includes("--help") || args.includes("-h")) return undefined;
-  const read = rule.inputs.map((o) => optionValue(args, o)).filter((v): v is string => v !== undefined);
-  const given = optionValue(args, "--out");
-  // An output file is written through a temporary file beside it: its folder must be writable.
-  const out = rule.outFile
-    ? (given === undefined
-      ? undefined
-      : given.includes("/")
-      ? given.slice(0, given.lastIndexOf("/")) || "/"
-      : ".")
-    : given ?? rule.out;
-  return { read, write: out === undefined ? [] : [out] };
+/** The sandbox a command line would run in, from its parsed path options (nothing is run). */
+export async function sandboxFor(args: string[]): Promise<SandboxSpec> {
+  let spec: SandboxSpec | undefined;
+  await program()
+    .hook("preAction", (_program, command) => {
+      spec = sandboxOf(command);
+      throw new ChildExit(0);
+    })
+    .parseAsync(normalizeArgs(args), { from: "user" })
+    .catch((e) => {
+      if (!(e instanceof ChildExit)) throw e;
+    });
+  return spec!;
 }
 
 /** Runs the command line; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   args = normalizeArgs(args);
-  const sandbox = inSandbox() ? undefined : sandboxOf(args);
-  if (sandbox) return await runSandboxed(args, sandbox);
   try {
-    await program().parseAsync(args, { from: "user" });
+    // Options are parsed and checked here; then, outside the sandbox, the command runs again in it.
+    await program()
+      .hook("preAction", async (_program, command) => {
+        const sandbox = sandboxOf(command);
+        if (!inSandbox()) throw new ChildExit(await runSandboxed(args, sandbox));
+      })
+      .parseAsync(args, { from: "user" });
     return 0;
   } catch (e) {
+    if (e instanceof ChildExit) return e.code;
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (Deno.env.get("FLYBRAIN_DEBUG")) console.error(e);
     else console.error(`error: ${(e as Error).message ?? e}`);

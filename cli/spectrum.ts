@@ -45,6 +45,7 @@ export const spectrumCommand = spectrumOptions(
   networkOptions(
     new Command("spectrum").description("Lyapunov spectrum of one network (a file or a random one)"),
   ),
+  { fromFile: true },
 )
   .option("--json", "print one JSON object instead of a table")
   .action(async (opts: NetworkFlags & SpectrumFlags & { json?: boolean }) => {

@@ -11,27 +11,26 @@
 
 import { Command, InvalidArgumentError } from "commander";
 import {
+  checkSpectrumOptions,
   defaultWorkers,
   deriveSeed,
   linspace,
   parseActivation,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
+  STREAMS,
   summarize,
   type SweepParameter,
   type TransitionSummary,
 } from "../src/mod.ts";
 import {
-  activation,
-  boolean,
-  nonNegative,
-  number,
-  positiveInt,
   type RunFlags,
   runOptions,
-  seed,
-  tons,
+  spectrumOptions,
+  WORKFLOW_DEFAULTS,
+  workflowFolders,
 } from "./_options.ts";
+import { activation, boolean, nonNegative, positiveInt, seed } from "./_parsers.ts";
 import { runWorkflow } from "./_workflow.ts";
 
 /** Defaults of the workflow (the original's). */
@@ -40,11 +39,11 @@ export const TRANSITION_DEFAULTS = Object.freeze({
   parameter: ["weights"] as SweepParameter[],
   activation: "std",
   n: 1000,
-  tsim: 200,
+  tsim: SPECTRUM_DEFAULTS.tsim,
   nle: 1,
   dt: SPECTRUM_DEFAULTS.dt,
   tons: SPECTRUM_DEFAULTS.tons,
-  seed: 0,
+  seed: WORKFLOW_DEFAULTS.seed,
 });
 
 const PARAMETERS: readonly SweepParameter[] = ["weights", "gains", "shifts"];
@@ -78,31 +77,34 @@ const d = TRANSITION_DEFAULTS;
 
 /** The `transition_2_chaos` command. */
 export const transitionCommand = runOptions(
-  new Command("transition_2_chaos")
-    .description("λ_max (or the spectrum) across g: the transition to chaos")
-    .requiredOption("--gmin <g>", "smallest g", nonNegative)
-    .requiredOption("--gmax <g>", "largest g", nonNegative)
-    .option("--m_g <m>", "values of g, evenly spaced", positiveInt, d.m_g)
-    .requiredOption("--n_samples <k>", "networks per g", positiveInt)
-    .option(
-      "--parameter <p>",
-      "drawn with spread g (repeatable): weights N(0, g²/n), gains N(1, g²/n), shifts N(1, g²/n)",
-      collectParameter,
-      d.parameter,
-    )
-    .option(
-      "--activation <name>",
-      "std | pos | strech (or tanh, tanh_pos, tanh_stretched)",
-      activation,
-      d.activation,
-    )
-    .option("--save <bool>", "write the run folder (false: print the summary only)", boolean, true)
-    .option("--n <n>", "neurons", positiveInt, d.n)
-    .option("--tsim <t>", "observation time", number, d.tsim)
-    .option("--nle <k>", "exponents per network", positiveInt, d.nle)
-    .option("--dt <dt>", "time step", number, d.dt)
-    .option("--tons <t>", "time between QRs (or auto)", tons, d.tons)
-    .option("--seed <seed>", "run seed", seed, d.seed),
+  spectrumOptions(
+    new Command("transition_2_chaos")
+      .description("λ_max (or the spectrum) across g: the transition to chaos")
+      .requiredOption("--gmin <g>", "smallest g", nonNegative)
+      .requiredOption("--gmax <g>", "largest g", nonNegative)
+      .option("--m_g <m>", "values of g, evenly spaced", positiveInt, d.m_g)
+      .requiredOption("--n_samples <k>", "networks per g", positiveInt)
+      .option(
+        "--parameter <p>",
+        "drawn with spread g (repeatable): weights N(0, g²/n), gains N(1, g²/n), shifts N(1, g²/n)",
+        collectParameter,
+        d.parameter,
+      )
+      .option(
+        "--activation <name>",
+        "std | pos | strech (or tanh, tanh_pos, tanh_stretched)",
+        activation,
+        d.activation,
+      )
+      .option("--save <bool>", "write the run folder (false: print the summary only)", boolean, true)
+      .option("--n <n>", "neurons", positiveInt, d.n),
+    {
+      keys: ["tsim", "nle", "dt", "tons"],
+      defaults: { tsim: d.tsim, nle: d.nle, dt: d.dt, tons: d.tons },
+      help: { nle: "exponents per network" },
+    },
+  ).option("--seed <seed>", "run seed", seed, d.seed),
+  workflowFolders("transition_2_chaos"),
 ).action(async (opts: TransitionFlags) => {
   const { dir, summary } = await runTransition(opts, ["transition_2_chaos", ...Deno.args.slice(1)]);
   if (opts.json) console.log(JSON.stringify({ run: dir, summary }));
@@ -131,11 +133,12 @@ export async function runTransition(
   if (opts.gmin > opts.gmax) {
     throw new RangeError(`gmin must be at most gmax, got gmin=${opts.gmin}, gmax=${opts.gmax}`);
   }
-  if (opts.nle > opts.n) throw new RangeError(`nle must be at most n, got nle=${opts.nle}, n=${opts.n}`);
+  const spectrum = { nle: opts.nle, dt: opts.dt, tons: opts.tons, tsim: opts.tsim };
+  checkSpectrumOptions(opts.n, spectrum);
   const act = parseActivation(opts.activation);
   const workers = opts.workers ?? defaultWorkers();
   const gs = linspace(opts.gmin, opts.gmax, opts.m_g);
-  const fixedSeed = deriveSeed(opts.seed, 0xffffffff);
+  const fixedSeed = deriveSeed(opts.seed, STREAMS.fixedWeights);
   const index = (gi: number, sample: number) => gi * opts.n_samples + sample;
   const jobs: SpectrumJob[] = [];
   gs.forEach((g, gi) => {
@@ -144,7 +147,7 @@ export async function runTransition(
       jobs.push({
         kind: "spectrum",
         recipe: { n: opts.n, activation: act, g, parameters: opts.parameter, seed: s, fixedSeed },
-        options: { nle: opts.nle, dt: opts.dt, tons: opts.tons, tsim: opts.tsim, seed: s },
+        options: { ...spectrum, seed: s },
       });
     }
   });

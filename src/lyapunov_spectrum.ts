@@ -104,8 +104,18 @@ export interface WorkspaceFactory {
   workspace(n: number, k: number, precision?: Precision): Workspace;
 }
 
+/**
+ * tons "auto": largest growth ratio max|R_ii|/min|R_ii| allowed over one interval, so that the
+ * smallest column keeps about 8 (f64) or 4 (f32) of its digits before the next QR.
+ */
 const AUTO_LIMIT: Readonly<Record<Precision, number>> = { f64: 1e8, f32: 1e3 };
+/** tons "auto": the longest interval in steps, so that progress and history keep a fine grain. */
 const AUTO_MAX_STEPS = 1000;
+/**
+ * tons "auto": floor of the spread of the running rates, so that the interval stays finite
+ * when every rate is 0 (then it is capped by AUTO_MAX_STEPS).
+ */
+const AUTO_MIN_SPREAD = 1e-12;
 /** A start-frame column whose QR diagonal is below this fraction of its norm is dependent. */
 const RANK_TOLERANCE: Readonly<Record<Precision, number>> = { f64: 1e-10, f32: 1e-5 };
 
@@ -203,7 +213,7 @@ export function lyapunovSpectrum(
           lo = Math.min(lo, r);
           big = Math.max(big, Math.abs(r));
         }
-        const spread = Math.max(hi - lo, big, 1e-12);
+        const spread = Math.max(hi - lo, big, AUTO_MIN_SPREAD);
         m = Math.max(1, Math.min(AUTO_MAX_STEPS, Math.floor(limit / (2 * spread))));
       }
       report();
@@ -264,15 +274,7 @@ export function lyapunovSpectrum(
 }
 
 /** A validated spectrum computation: options with defaults, inputs and step counts. */
-export interface SpectrumPlan {
-  /** The options with their defaults applied. */
-  o: typeof SPECTRUM_DEFAULTS;
-  /** Number of exponents. */
-  k: number;
-  /** Points of history (Infinity: every QR; 0: none). */
-  history: number;
-  /** Whether the QR interval is chosen automatically. */
-  auto: boolean;
+export interface SpectrumPlan extends SpectrumSettings {
   /** Steps between QRs (0 with tons "auto"). */
   fixedM: number;
   /** Initial state. */
@@ -287,14 +289,31 @@ export interface SpectrumPlan {
   observed: number;
 }
 
+/** Spectrum options checked against a network size, with their defaults applied. */
+export interface SpectrumSettings {
+  /** The options with their defaults applied. */
+  o: typeof SPECTRUM_DEFAULTS;
+  /** Number of exponents. */
+  k: number;
+  /** Points of history (Infinity: every QR; 0: none). */
+  history: number;
+  /** Whether the QR interval is chosen automatically. */
+  auto: boolean;
+}
+
 /**
- * Validates a network and spectrum options and counts the steps of each phase
- * (docs/design.md#3-model-and-conventions).
+ * Checks spectrum options for a network of n neurons (all but h0 and q0, which need the
+ * network) and applies the defaults; throws a RangeError naming the first bad option. Lets a
+ * caller refuse bad options before it builds networks or writes anything.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * throws(() => checkSpectrumOptions(10, { nle: 11 }), /nle must be an integer between 1 and n/);
+ * ```
  */
-export function planSpectrum(net: Network, options: LyapunovSpectrumOptions): SpectrumPlan {
-  validateNetwork(net);
+export function checkSpectrumOptions(n: number, options: LyapunovSpectrumOptions): SpectrumSettings {
   const o = { ...SPECTRUM_DEFAULTS, ...definedOnly(options) } as typeof SPECTRUM_DEFAULTS;
-  const { n } = net;
   const k = options.nle ?? n;
   if (!Number.isInteger(k) || k < 1 || k > n) {
     fail(`nle must be an integer between 1 and n, got nle=${k}, n=${n}`);
@@ -321,6 +340,14 @@ export function planSpectrum(net: Network, options: LyapunovSpectrumOptions): Sp
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
     fail(`seed must be an integer in [0, 2^32), got ${o.seed}`);
   }
+  return { o, k, history, auto };
+}
+
+/** Validates a network and spectrum options and counts the steps of each phase (docs/design.md#3-model-and-conventions). */
+export function planSpectrum(net: Network, options: LyapunovSpectrumOptions): SpectrumPlan {
+  validateNetwork(net);
+  const { n } = net;
+  const { o, k, history, auto } = checkSpectrumOptions(n, options);
   const h0 = options.h0 ?? randomState(n, o.seed);
   checkVector("h0", h0, n, "n");
   const q0 = options.q0 ?? randomFrame(n, k, o.seed);

@@ -21,6 +21,7 @@
 export { type Activation, ACTIVATION_ALIASES, parseActivation, usesGainsAndShifts } from "./activation.ts";
 export { Core, CORE_URL, type CoreSource, loadCore } from "./core.ts";
 export {
+  checkSpectrumOptions,
   lyapunovSpectrum,
   type LyapunovSpectrumOptions,
   type Progress,
@@ -29,6 +30,7 @@ export {
   SPECTRUM_DEFAULTS,
   type SpectrumHistory,
   type SpectrumResult,
+  type SpectrumSettings,
 } from "./lyapunov_spectrum.ts";
 export {
   type Network,
@@ -78,6 +80,8 @@ export {
   spectrumLoss,
 } from "./losses.ts";
 export {
+  checkGradientOptions,
+  GRADIENT_DEFAULTS,
   type SpectrumGradient,
   spectrumGradient,
   type SpectrumGradientOptions,

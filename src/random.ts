@@ -142,5 +142,20 @@ export function deriveSeed(runSeed: number, index: number): number {
   return splitmix32(state ^ out)[1];
 }
 
-/** Named streams of a run seed, so that each random quantity has its own stream. */
-export const STREAMS = Object.freeze({ weights: 1, h0: 2, q0: 3, gains: 4, shifts: 5, sample: 1000 });
+/**
+ * Named streams of a run seed, so that each random quantity has its own stream. `mask` is the
+ * first of three: the mask of trained part i (weights, gains, shifts) is stream `mask + i`.
+ * `fixedWeights` is not an {@linkcode Rng} stream but the item index given to
+ * {@linkcode deriveSeed} for the weights a whole sweep shares (the largest index, so it never
+ * meets the index of a network of the sweep).
+ */
+export const STREAMS = Object.freeze({
+  weights: 1,
+  h0: 2,
+  q0: 3,
+  gains: 4,
+  shifts: 5,
+  sample: 1000,
+  mask: 2000,
+  fixedWeights: 0xffffffff,
+});

@@ -8,8 +8,10 @@
 import { usesGainsAndShifts } from "./activation.ts";
 import { type LossName, spectrumLoss } from "./losses.ts";
 import {
+  checkSpectrumOptions,
   type LyapunovSpectrumOptions,
   planSpectrum,
+  type SpectrumSettings,
   startWorkspace,
   type WorkspaceFactory,
 } from "./lyapunov_spectrum.ts";
@@ -31,6 +33,38 @@ export interface SpectrumGradientOptions extends Omit<LyapunovSpectrumOptions, "
   train: TrainSelection;
   /** Target value c of `l2` and `MSE`. @default {0} */
   target?: number;
+}
+
+/** Defaults of {@linkcode SpectrumGradientOptions} beyond the spectrum's. */
+export const GRADIENT_DEFAULTS = Object.freeze({ target: 0 });
+
+/**
+ * Checks the options of a gradient for a network with n neurons and this activation (what is
+ * trained, a fixed tons, and the spectrum's options); throws a RangeError naming the first bad
+ * one. Lets a caller refuse bad options before it builds anything.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * throws(() => checkGradientOptions({ n: 5, activation: "tanh" }, { train: { gains: true } }), /ignores them/);
+ * ```
+ */
+export function checkGradientOptions(
+  net: Pick<Network, "n" | "activation">,
+  options: SpectrumGradientOptions,
+): SpectrumSettings {
+  const train = options.train ?? {};
+  if (!train.weights && !train.gains && !train.shifts) {
+    throw new RangeError("Cannot compute a gradient: train at least one of weights, gains, shifts");
+  }
+  if ((train.gains || train.shifts) && !usesGainsAndShifts(net.activation)) {
+    throw new RangeError(
+      `Cannot train gains or shifts of the ${net.activation} activation, which ignores them (use tanh_pos or tanh_stretched)`,
+    );
+  }
+  const settings = checkSpectrumOptions(net.n, options);
+  if (settings.auto) throw new RangeError('Cannot compute a gradient with tons "auto": give a fixed tons');
+  return settings;
 }
 
 /** Result of {@linkcode spectrumGradient}. */
@@ -81,17 +115,9 @@ export function spectrumGradient(
   loss: LossName,
   options: SpectrumGradientOptions,
 ): SpectrumGradient {
-  const train = options.train ?? {};
-  if (!train.weights && !train.gains && !train.shifts) {
-    throw new RangeError("Cannot compute a gradient: train at least one of weights, gains, shifts");
-  }
-  if ((train.gains || train.shifts) && !usesGainsAndShifts(net.activation)) {
-    throw new RangeError(
-      `Cannot train gains or shifts of the ${net.activation} activation, which ignores them (use tanh_pos or tanh_stretched)`,
-    );
-  }
+  checkGradientOptions(net, options);
+  const train = options.train;
   const plan = planSpectrum(net, options);
-  if (plan.auto) throw new RangeError('Cannot compute a gradient with tons "auto": give a fixed tons');
   const { k, fixedM: m, o } = plan;
   const dt = o.dt;
   const blocks: Block[] = [];
@@ -139,7 +165,7 @@ export function spectrumGradient(
     });
     const time = plan.observed * dt;
     const exponents = sums.map((x) => x / time);
-    const value = spectrumLoss(loss, exponents, options.target ?? 0);
+    const value = spectrumLoss(loss, exponents, options.target ?? GRADIENT_DEFAULTS.target);
     ws.f64View(cs, k).set(value.gradient.map((g) => g / time));
 
     // Backward, segment by segment: recompute from the checkpoint with a tape, then reverse.

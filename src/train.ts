@@ -12,8 +12,13 @@ import type { Core } from "./core.ts";
 import type { GradientJob } from "./jobs.ts";
 import type { LossName } from "./losses.ts";
 import type { Network } from "./network.ts";
-import { Rng } from "./random.ts";
-import type { SpectrumGradient, SpectrumGradientOptions, TrainSelection } from "./spectrum_gradient.ts";
+import { Rng, STREAMS } from "./random.ts";
+import {
+  checkGradientOptions,
+  type SpectrumGradient,
+  type SpectrumGradientOptions,
+  type TrainSelection,
+} from "./spectrum_gradient.ts";
 
 /** The trainable parts of a network. */
 export type Part = "weights" | "gains" | "shifts";
@@ -81,6 +86,7 @@ function euclidean(x: Float64Array): number {
   return Math.sqrt(s);
 }
 
+/** Adam's decay rates of the moments and the term that keeps the step finite (Kingma & Ba 2015's values). */
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPS = 1e-8;
@@ -97,8 +103,12 @@ export class Trainer {
   #masks: Partial<Record<Part, Uint8Array>> = {};
   #signs: Int8Array;
 
-  /** Starts a training of `network` (copied), or continues one from a checkpoint. */
+  /**
+   * Starts a training of `network` (copied), or continues one from a checkpoint. Throws a
+   * RangeError when the options cannot give a gradient (see {@linkcode checkGradientOptions}).
+   */
   constructor(network: Network, options: TrainOptions, checkpoint?: TrainCheckpoint) {
+    checkGradientOptions(network, options);
     this.options = options;
     this.network = {
       ...network,
@@ -134,7 +144,7 @@ export class Trainer {
       );
     }
     // Partial Fisher–Yates from the mask stream of the seed: the first `count` candidates.
-    const rng = new Rng(this.options.maskSeed ?? TRAIN_DEFAULTS.maskSeed, 2000 + PARTS.indexOf(part));
+    const rng = new Rng(this.options.maskSeed ?? TRAIN_DEFAULTS.maskSeed, STREAMS.mask + PARTS.indexOf(part));
     for (let i = 0; i < count; i++) {
       const j = i + Math.floor(rng.uniform() * (candidates.length - i));
       [candidates[i], candidates[j]] = [candidates[j], candidates[i]];

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { sandboxFlags } from "../cli/_sandbox.ts";
-import { sandboxOf } from "../cli/main.ts";
+import { sandboxFor } from "../cli/main.ts";
 import { flybrain } from "./_cli.ts";
 
 Deno.test("a sandboxed run can write under its output root only, and cannot open sockets or start processes", async () => {
@@ -26,11 +26,29 @@ Deno.test("a sandboxed run can write under its output root only, and cannot open
   deepEqual(Array.from(Deno.readDirSync(outside)).map((e) => e.name), ["secret.txt"]);
 });
 
-Deno.test("the sandbox of a command follows its --out and input options", () => {
-  deepEqual(sandboxOf(["transition_2_chaos", "--gmin", "1"]), { read: [], write: ["data"] });
-  deepEqual(sandboxOf(["lyapu_convergence", "--out=/tmp/x"]), { read: [], write: ["/tmp/x"] });
-  deepEqual(sandboxOf(["spectrum", "--network", "net.json"]), { read: ["net.json"], write: [] });
-  equal(sandboxOf(["spectrum", "--help"]), undefined);
+Deno.test("the sandbox of a command follows the declarations of its path options", async () => {
+  const transition = ["transition_2_chaos", "--gmin", "1", "--gmax", "2", "--n_samples", "1"];
+  deepEqual(await sandboxFor(transition), { read: ["data"], write: ["data/logs/transition_2_chaos"] });
+  deepEqual(
+    await sandboxFor(["lyapu_convergence", "--tons", "0.2", "--activation", "tanh", "--out=/tmp/x"]),
+    {
+      read: ["/tmp/x"],
+      write: ["/tmp/x/logs/lyapu_convergence"],
+    },
+  );
+  deepEqual(await sandboxFor(["spectrum", "--network", "net.json"]), { read: ["net.json"], write: [] });
+  deepEqual(
+    await sandboxFor(["train_rd_model", "--out", "o", "--resume", "r/logs/train_rd_model/x"]),
+    {
+      read: ["o"],
+      write: [
+        "r/logs/train_rd_model/x",
+        "r/models/train_rd_model/x",
+        "o/logs/train_rd_model",
+        "o/models/train_rd_model",
+      ],
+    },
+  );
 });
 
 Deno.test("a sandboxed spectrum run reads the network file it is given", async () => {

@@ -154,7 +154,7 @@ Deno.test("workflows reject bad options with one line and exit code 2", async ()
     [["lyapu_convergence", "--tons", "0.2", "--activation", "sigmoid"], /Unknown activation "sigmoid"/],
     [
       ["lyapu_convergence", "--tons", "0.2", "--activation", "tanh", "--n", "5", "--nle", "6"],
-      /nle must be at most n/,
+      /nle must be an integer between 1 and n, got nle=6, n=5/,
     ],
   ];
   const out = await Deno.makeTempDir();

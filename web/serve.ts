@@ -9,6 +9,8 @@
  * @module
  */
 
+import { runDenoChild } from "../src/deno_child.ts";
+
 /** The project's root folder (no trailing slash). */
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -64,26 +66,9 @@ if (import.meta.main) {
   const dataDir = await Deno.realPath(opts.data).catch(() =>
     new URL(opts.data, `file://${Deno.cwd()}/`).pathname
   );
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...serveFlags(opts.port, dataDir),
-      `${ROOT}/web/_server.ts`,
-      String(opts.port),
-      ROOT,
-      dataDir,
-    ],
+  const code = await runDenoChild(`${ROOT}/web/_server.ts`, [String(opts.port), ROOT, dataDir], {
+    permissions: serveFlags(opts.port, dataDir),
     stdin: "null",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
-  const stop = () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-  };
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
-  const status = await child.status;
-  Deno.exit(status.signal ? 0 : status.code);
+  });
+  Deno.exit(code > 128 ? 0 : code); // stopped by a signal: the server's normal end
 }
