@@ -14,8 +14,11 @@ export type PathRole =
   | { kind: "input" }
   /** The output root: the run writes only under `<root>/<folder>/` for these folders. */
   | { kind: "outputRoot"; folders: readonly string[] }
-  /** A file the run writes (atomically, through a temporary file beside it). */
-  | { kind: "outputFile" }
+  /**
+   * A file the run writes (atomically, through a temporary file beside it); an existing one
+   * only when the boolean option `force` (its attribute name) is set.
+   */
+  | { kind: "outputFile"; force: string }
   /** A run folder to continue: a name under the output root's `logs/<workflow>/`, or a path. */
   | { kind: "runFolder" };
 

@@ -9,6 +9,7 @@
  */
 
 import type { Command } from "commander";
+import { temporaryPath } from "../src/atomic_write.ts";
 import { runDenoChild } from "../src/deno_child.ts";
 import { modelsFolder } from "./_training.ts";
 import { PathOption } from "./_path_option.ts";
@@ -70,10 +71,8 @@ export function sandboxOf(cmd: Command): SandboxSpec {
     else if (role.kind === "outputRoot") {
       spec.read.push(value);
       spec.write.push(...role.folders.map((folder) => `${value}/${folder}`));
-    } else if (role.kind === "outputFile") {
-      // Written through a temporary file beside it: its folder must be writable.
-      spec.write.push(value.includes("/") ? value.slice(0, value.lastIndexOf("/")) || "/" : ".");
-    } else if (value.includes("/")) spec.write.push(value, modelsFolder(value)); // a run folder given by path
+    } else if (role.kind === "outputFile") spec.write.push(value, temporaryPath(value));
+    else if (value.includes("/")) spec.write.push(value, modelsFolder(value)); // a run folder given by path
   }
   return spec;
 }

@@ -24,6 +24,7 @@ import {
   type TrainOptions,
   type TrainSelection,
 } from "../src/mod.ts";
+import { ensureFolder } from "../src/safe_folder.ts";
 import type { TrainingFlags } from "./_options.ts";
 import { type RunSpec, WorkflowRun } from "./_workflow.ts";
 
@@ -53,13 +54,20 @@ const TRAINING_HEADER = [
   "seconds",
 ];
 
+/** The output root of a run folder `<root>/logs/<wf>/<run>` and its models folder below the root. */
+function runFolderParts(runDir: string): { root: string; models: string } {
+  const parts = runDir.replace(/\/+$/, "").split("/");
+  const i = parts.lastIndexOf("logs");
+  if (i < 0 || i + 3 !== parts.length) {
+    throw new Error(`Not a run folder (<out>/logs/<workflow>/<run>): ${runDir}`);
+  }
+  return { root: parts.slice(0, i).join("/") || ".", models: ["models", ...parts.slice(i + 1)].join("/") };
+}
+
 /** The models folder of a run folder: `<root>/logs/<wf>/<run>` → `<root>/models/<wf>/<run>`. */
 export function modelsFolder(runDir: string): string {
-  const parts = runDir.split("/");
-  const i = parts.lastIndexOf("logs");
-  if (i < 0) throw new Error(`Not a run folder: ${runDir}`);
-  parts[i] = "models";
-  return parts.join("/");
+  const { root, models } = runFolderParts(runDir);
+  return `${root}/${models}`;
 }
 
 function readRows(path: string): string[][] {
@@ -160,7 +168,7 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
   }
   const run = await WorkflowRun.open({ ...spec, total: spec.epochs, label: "epochs" });
   try {
-    const models = modelsFolder(run.dir);
+    const { root: outputRoot, models: modelsBelowRoot } = runFolderParts(run.dir);
     const samples = spec.samples.length;
     const spectrumJobs = (): SpectrumJob[] =>
       trainers.map((t) => ({
@@ -177,8 +185,7 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
       await run.csv("spectra.csv", ["sample", "epoch", "i", "lambda"], spectra);
       for (let s = 0; s < samples; s++) {
         const t = trainers[s];
-        const dir = `${models}/sample${s}`;
-        await Deno.mkdir(dir, { recursive: true });
+        const dir = await ensureFolder(outputRoot, `${modelsBelowRoot}/sample${s}`);
         const e = t.epoch;
         const n = t.network.n;
         const model = (name: string, data: string | Uint8Array) => run.write(name, data, `${dir}/${name}`);

@@ -47,7 +47,10 @@ export class WorkflowRun {
   readonly pool: WorkerPool;
   #bar: ProgressDisplay;
   #persist: boolean;
-  #onInterrupt: () => void;
+  #onSigint = () => void this.#interrupt("SIGINT");
+  #onSigterm = () => void this.#interrupt("SIGTERM");
+  /** The write in progress, which an interruption lets finish (so no file is left half-written). */
+  #writing: Promise<unknown> = Promise.resolve();
 
   private constructor(
     dir: string,
@@ -61,9 +64,8 @@ export class WorkflowRun {
     this.pool = pool;
     this.#persist = persist;
     this.#bar = bar;
-    this.#onInterrupt = () => void this.#interrupt();
-    Deno.addSignalListener("SIGINT", this.#onInterrupt);
-    Deno.addSignalListener("SIGTERM", this.#onInterrupt);
+    Deno.addSignalListener("SIGINT", this.#onSigint);
+    Deno.addSignalListener("SIGTERM", this.#onSigterm);
   }
 
   /** Opens a run: loads the core, creates (or reopens) the folder, starts the pool. */
@@ -100,13 +102,13 @@ export class WorkflowRun {
 
   /** Writes the manifest (atomically). */
   async saveManifest(): Promise<void> {
-    if (this.#persist) await writeManifest(this.dir, this.manifest);
+    if (this.#persist) await this.#track(writeManifest(this.dir, this.manifest));
   }
 
   /** Writes a file of the run folder (listed in the manifest), or at `path` under the output root, atomically. */
   async write(name: string, data: string | Uint8Array, path = `${this.dir}/${name}`): Promise<void> {
     if (!this.#persist) return;
-    await writeFileAtomic(path, data);
+    await this.#track(writeFileAtomic(path, data));
     if (path === `${this.dir}/${name}` && !this.manifest.files.includes(name)) this.manifest.files.push(name);
   }
 
@@ -122,8 +124,8 @@ export class WorkflowRun {
 
   /** Ends the run with a status (complete or failed, with the error), stops the pool. */
   async close(error?: unknown): Promise<void> {
-    Deno.removeSignalListener("SIGINT", this.#onInterrupt);
-    Deno.removeSignalListener("SIGTERM", this.#onInterrupt);
+    Deno.removeSignalListener("SIGINT", this.#onSigint);
+    Deno.removeSignalListener("SIGTERM", this.#onSigterm);
     this.#bar.stop();
     this.pool.terminate();
     this.manifest.status = error === undefined ? "complete" : "failed";
@@ -132,9 +134,17 @@ export class WorkflowRun {
     await this.saveManifest();
   }
 
-  async #interrupt(): Promise<void> {
+  /** Records a write in progress (see #writing); returns it. */
+  #track(writing: Promise<void>): Promise<void> {
+    this.#writing = Promise.all([this.#writing, writing.catch(() => {})]);
+    return writing;
+  }
+
+  /** Stops the run on a signal: workers stopped, manifest `interrupted`, exit 128 + signal number. */
+  async #interrupt(signal: "SIGINT" | "SIGTERM"): Promise<void> {
     this.pool.terminate();
     this.#bar.stop();
+    await this.#writing;
     this.manifest.status = "interrupted";
     this.manifest.end = new Date().toISOString();
     await this.saveManifest();
@@ -142,7 +152,7 @@ export class WorkflowRun {
     console.error(
       `interrupted after ${done} of ${total}: ${this.dir || "nothing saved"} (marked interrupted)`,
     );
-    Deno.exit(130);
+    Deno.exit(signal === "SIGINT" ? 130 : 143);
   }
 }
 

@@ -40,7 +40,13 @@ export const connectomeCommand = connectomeOptions(
       .choices(["none", "neurotransmitter", "cell_fibers"]).default(CONNECTOME_DEFAULTS.subpopulation),
   )
   .option("--activation <name>", "activation written to the file", activation, CONNECTOME_DEFAULTS.activation)
-  .addOption(new PathOption("--out <file>", "write the network file (JSON) here", { kind: "outputFile" }))
+  .addOption(
+    new PathOption("--out <file>", "write the network file (JSON) here", {
+      kind: "outputFile",
+      force: "force",
+    }),
+  )
+  .option("--force", "replace the --out file when it exists")
   .option("--json", "print the summary as one JSON object")
   .action(
     async (

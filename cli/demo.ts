@@ -15,6 +15,7 @@ import {
   spectrumJson,
   writeFileAtomic,
 } from "../src/mod.ts";
+import { ensureFolder } from "../src/safe_folder.ts";
 import { outOption, workersOption, workflowFolders } from "./_options.ts";
 import { seed } from "./_parsers.ts";
 import { runConvergence } from "./lyapu_convergence.ts";
@@ -48,8 +49,7 @@ export const demoCommand = new Command("demo")
       seed: opts.seed,
     });
     console.log(spectrumTable(spectrum));
-    const dir = `${opts.out}/logs/demo`;
-    await Deno.mkdir(dir, { recursive: true });
+    const dir = await ensureFolder(opts.out, "logs/demo");
     const file = `${dir}/spectrum_n${sp.n}_g${sp.g}_nle${sp.nle}_seed${opts.seed}.json`;
     await writeFileAtomic(
       file,

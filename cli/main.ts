@@ -8,6 +8,7 @@
 
 import { Command, CommanderError } from "commander";
 import { normalizeArgs } from "./_options.ts";
+import { checkPathOptions } from "./_path_checks.ts";
 import { inSandbox, runSandboxed, sandboxOf, type SandboxSpec } from "./_sandbox.ts";
 import { connectomeCommand } from "./connectome.ts";
 import { demoCommand } from "./demo.ts";
@@ -46,6 +47,38 @@ export function program(): Command {
   return cmd;
 }
 
+/** Deno's names of file operations, as a user says them. */
+const OPERATIONS: Readonly<Record<string, string>> = {
+  writefile: "write",
+  readfile: "read",
+  mkdir: "create the folder",
+  open: "open",
+  rename: "write",
+  remove: "remove",
+};
+
+/**
+ * The message of an error for the user, on one line: a failed file operation names the path
+ * and the reason ("Cannot mkdir /x/y: permission denied"); a refused permission says what the
+ * run tried to touch, without suggesting Deno's flags (the sandbox is not the user's to widen).
+ */
+export function errorMessage(e: unknown): string {
+  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+  if (e instanceof Deno.errors.NotCapable) {
+    const what = /Requires (\w+) access to ("[^"]*"|\S+)/.exec(message);
+    return `Cannot ${
+      what ? `${what[1]} ${what[2]}` : "run"
+    }: outside what this run may touch (its inputs and outputs)`;
+  }
+  const raw = Object.values(Deno.errors).some((kind) => e instanceof kind); // not wrapped by our code
+  const os = raw ? /^(.*) \(os error \d+\): (\w+) '(.*?)'/.exec(message) : null;
+  if (os) {
+    const path = os[3].replace(/(^|\/)\.([^/]+)\.tmp$/, "$1$2"); // the file, not its temporary twin
+    return `Cannot ${OPERATIONS[os[2]] ?? os[2]} ${path}: ${os[1].toLowerCase()}`;
+  }
+  return message;
+}
+
 /** Thrown by the parent once its sandboxed child has run the command: its exit code. */
 class ChildExit {
   constructor(readonly code: number) {}
@@ -73,8 +106,9 @@ export async function main(args: string[]): Promise<number> {
     // Options are parsed and checked here; then, outside the sandbox, the command runs again in it.
     await program()
       .hook("preAction", async (_program, command) => {
-        const sandbox = sandboxOf(command);
-        if (!inSandbox()) throw new ChildExit(await runSandboxed(args, sandbox));
+        if (inSandbox()) return;
+        await checkPathOptions(command, args);
+        throw new ChildExit(await runSandboxed(args, sandboxOf(command)));
       })
       .parseAsync(args, { from: "user" });
     return 0;
@@ -82,7 +116,7 @@ export async function main(args: string[]): Promise<number> {
     if (e instanceof ChildExit) return e.code;
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (Deno.env.get("FLYBRAIN_DEBUG")) console.error(e);
-    else console.error(`error: ${(e as Error).message ?? e}`);
+    else console.error(`error: ${errorMessage(e)}`);
     return 2;
   }
 }

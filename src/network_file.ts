@@ -149,8 +149,12 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
   return out;
 }
 
+/** What a network file is, for error messages. */
+const NETWORK_FILE_FORMAT = 'a network file: a JSON object with "n" and "weights" (n*n) or "edges"';
+
 /**
- * Reads a network file; errors name the file and what is wrong with it.
+ * Reads a network file; errors name the file, what is wrong with it and the expected format
+ * (never its bytes).
  *
  * @example
  * ```ts
@@ -160,18 +164,25 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
  * ```
  */
 export async function readNetwork(path: string): Promise<NetworkFile> {
-  let text: string;
+  const fail = (reason: string): never => {
+    throw new Error(`Cannot read network file ${path}: ${reason}; expected ${NETWORK_FILE_FORMAT}`);
+  };
+  let text = "";
   try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) fail("it is a folder");
+    if (!info.isFile) fail("not a regular file");
     text = await Deno.readTextFile(path);
   } catch (e) {
-    const reason = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
-    throw new Error(`Cannot read network file ${path}: ${reason}`);
+    if (e instanceof Deno.errors.NotFound) fail("no such file");
+    if (e instanceof Deno.errors.PermissionDenied) fail("permission denied");
+    throw e;
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (e) {
-    throw new SyntaxError(`${path}: not valid JSON (${(e as Error).message})`);
+  } catch {
+    fail("not valid JSON"); // the parser's message quotes the file's bytes
   }
   return parseNetworkFile(json, path);
 }

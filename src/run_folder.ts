@@ -6,6 +6,7 @@
  */
 
 import { writeFileAtomic } from "./atomic_write.ts";
+import { ensureFolder } from "./safe_folder.ts";
 
 /** Status of a run as recorded in its manifest. */
 export type RunStatus = "running" | "complete" | "failed" | "interrupted";
@@ -31,10 +32,10 @@ export interface Manifest {
 /**
  * Creates `<root>/logs/<workflow>/<name>/`, or `<name>_2`, `<name>_3`, … when it exists
  * (the creation itself is the check, so two runs never share a folder). Returns its path.
+ * A symbolic link below the root is refused (see {@linkcode ensureFolder}).
  */
 export async function createRunFolder(root: string, workflow: string, name: string): Promise<string> {
-  const parent = `${root}/logs/${workflow}`;
-  await Deno.mkdir(parent, { recursive: true });
+  const parent = await ensureFolder(root, `logs/${workflow}`);
   for (let i = 1;; i++) {
     const dir = `${parent}/${i === 1 ? name : `${name}_${i}`}`;
     try {

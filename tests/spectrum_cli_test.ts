@@ -33,7 +33,10 @@ Deno.test("flybrain spectrum gives one clear error line and exit code 2 on bad i
   await Deno.writeTextFile(`${dir}/size.json`, JSON.stringify({ n: 3, weights: [1, 2] }));
   await Deno.writeTextFile(`${dir}/inf.json`, '{"n": 2, "weights": [0, 1e999, 0, 0]}');
   const cases: [string[], RegExp][] = [
-    [["--network", `${dir}/missing.json`], /^error: Cannot read network file .*missing.json: no such file$/],
+    [
+      ["--network", `${dir}/missing.json`],
+      /^error: Cannot read network file .*missing.json: no such file; expected a network file/,
+    ],
     [["--network", `${dir}/bad.json`], /^error: .*bad.json: not valid JSON/],
     [["--network", `${dir}/size.json`], /^error: .*size.json: "weights" must have n\*n = 9 entries, got 2$/],
     [
