@@ -70,7 +70,10 @@ export function errorMessage(e: unknown): string {
       what ? `${what[1]} ${what[2]}` : "run"
     }: outside what this run may touch (its inputs and outputs)`;
   }
-  const raw = Object.values(Deno.errors).some((kind) => e instanceof kind); // not wrapped by our code
+  // Not wrapped by our code: one of Deno's error classes, or an OS error Deno leaves unclassified
+  // (a plain Error with its errno name as code, e.g. ENOSPC).
+  const raw = Object.values(Deno.errors).some((kind) => e instanceof kind) ||
+    (e instanceof Error && typeof (e as { code?: unknown }).code === "string");
   const os = raw ? /^(.*) \(os error \d+\): (\w+) '(.*?)'/.exec(message) : null;
   if (os) {
     const path = os[3].replace(/(^|\/)\.([^/]+)\.tmp$/, "$1$2"); // the file, not its temporary twin
