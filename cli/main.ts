@@ -70,11 +70,8 @@ export function errorMessage(e: unknown): string {
       what ? `${what[1]} ${what[2]}` : "run"
     }: outside what this run may touch (its inputs and outputs)`;
   }
-  // Not wrapped by our code: one of Deno's error classes, or an OS error Deno leaves unclassified
-  // (a plain Error with its errno name as code, e.g. ENOSPC).
-  const raw = Object.values(Deno.errors).some((kind) => e instanceof kind) ||
-    (e instanceof Error && typeof (e as { code?: unknown }).code === "string");
-  const os = raw ? /^(.*) \(os error \d+\): (\w+) '(.*?)'/.exec(message) : null;
+  // Only an OS error as Deno raises it ("Reason (os error N): op 'path'"), not one our code wrapped.
+  const os = /^([^:]*) \(os error \d+\): (\w+) '(.*?)'/.exec(message);
   if (os) {
     const path = os[3].replace(/(^|\/)\.([^/]+)\.tmp$/, "$1$2"); // the file, not its temporary twin
     return `Cannot ${OPERATIONS[os[2]] ?? os[2]} ${path}: ${os[1].toLowerCase()}`;

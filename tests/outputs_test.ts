@@ -264,6 +264,15 @@ Deno.test("a full disk is one line, exit code 2, and leaves no half-written file
   ok(!sweep.stdout.includes(".tmp"), sweep.stdout);
 });
 
+Deno.test("an OS error reads 'Cannot <operation> <file>: <reason>', and a wrapped one is kept", () => {
+  const full = new Error("No space left on device (os error 28): writefile '/d/.net.json.tmp'");
+  equal(errorMessage(full), "Cannot write /d/net.json: no space left on device");
+  const wrapped = new Error(
+    "Cannot resume r: No such file or directory (os error 2): readfile 'r/manifest.json'",
+  );
+  equal(errorMessage(wrapped), wrapped.message);
+});
+
 Deno.test("errors never suggest Deno's permission flags", () => {
   const denied = new Deno.errors.NotCapable(
     'Requires write access to "/x/y", run again with the --allow-write flag',
