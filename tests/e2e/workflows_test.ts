@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { type CliResult, flybrain, flybrainArgs, oneLine, ROOT } from "./_cli.ts";
+import { type CliResult, flybrain, flybrainArgs, oneLine, ROOT } from "../_cli.ts";
 
 function runDir(r: CliResult): string {
   const m = r.stderr.match(/Results: (\S+)/);

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { randomNetwork, writeNetwork } from "../src/mod.ts";
-import { flybrain } from "./_cli.ts";
+import { randomNetwork, writeNetwork } from "../../src/mod.ts";
+import { flybrain } from "../_cli.ts";
 
 Deno.test("flybrain spectrum --json prints the fields of the result for a random network", async () => {
   const r = await flybrain("spectrum", "--n", "40", "--g", "2", "--nle", "4", "--tsim", "20", "--json");

@@ -6,7 +6,7 @@
  */
 
 import { equal, ok } from "node:assert/strict";
-import { flybrainArgs, ROOT } from "./_cli.ts";
+import { flybrainArgs, ROOT } from "../_cli.ts";
 
 /** A spectrum that runs for minutes. */
 const LONG_SPECTRUM = ["spectrum", "--n", "300", "--nle", "300", "--tsim", "100000"];

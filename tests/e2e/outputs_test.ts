@@ -7,8 +7,8 @@
 
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { dirname } from "node:path";
-import { errorMessage, sandboxFor } from "../cli/main.ts";
-import { type CliResult, flybrain, flybrainArgs, oneLine, ROOT } from "./_cli.ts";
+import { errorMessage, sandboxFor } from "../../cli/main.ts";
+import { type CliResult, flybrain, flybrainArgs, oneLine, ROOT } from "../_cli.ts";
 
 const SWEEP = [
   "transition_2_chaos",

@@ -1,0 +1,349 @@
+/**
+ * The web page in a real headless Chromium (Debian's, driven by playwright-core): the server
+ * serves nothing outside web/, build/ and data/; the pages load without console errors; the
+ * explorer's exponents equal `flybrain spectrum --json` bit for bit; the viewer plots a fixture
+ * run of each workflow, compares runs and exports PNG; the static dist/ site works. Screenshots
+ * of every view go to tests/output/screenshots/.
+ */
+
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { flybrain, ROOT, skipWithout } from "../_cli.ts";
+import { deno, launchChromium, SCREENSHOTS, type Server, serveStatic, startServer } from "../_browser.ts";
+
+const FIXTURES = `${ROOT}tests/fixtures/runs`;
+const RUNS = {
+  convergence: "data/logs/lyapu_convergence/tanh_N40_NLE4_g2_Tons0.2_Tsim100_dt0.1/",
+  transition: "data/logs/transition_2_chaos/tanh_N30_nSample4_tSim50_dt0.1_tOns0.2_weights/",
+  transition60: "data/logs/transition_2_chaos/tanh_N60_nSample4_tSim50_dt0.1_tOns0.2_weights/",
+  spectra: "data/logs/transition_2_chaos/tanh_N30_nSample3_tSim50_dt0.1_tOns0.2_weights/",
+  training:
+    "data/logs/train_rd_model/tanh_Weightstrue_Shiftsfalse_Gainsfalse_N20_lr0.001_NLE3_Epochs4_MSE_g1_Tons0.2_Tsim20_dt0.1/",
+};
+
+async function rawGet(url: string, path: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  await conn.write(
+    new TextEncoder().encode(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`),
+  );
+  const chunks: Uint8Array[] = [];
+  const buf = new Uint8Array(4096);
+  for (let n; (n = await conn.read(buf)) !== null;) chunks.push(buf.slice(0, n));
+  conn.close();
+  return new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
+}
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+  equal(await page.getAttribute("body", "data-ready"), "1", await page.textContent("#status") ?? "");
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+/** What the browser tests share: the page built once, one server of the fixture runs, one Chromium. */
+interface Session {
+  base: string;
+  server: Server;
+  browser: Browser;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions of every page (checked by the last test). */
+  errors: string[];
+}
+
+let session: Promise<Session> | undefined;
+
+async function startSession(): Promise<Session> {
+  await deno(
+    "run",
+    "--allow-read",
+    "--allow-write=build",
+    "--allow-run",
+    "--allow-env",
+    "web/build.ts",
+    "--out",
+    "build/web",
+  );
+  await Deno.mkdir(SCREENSHOTS, { recursive: true });
+  const server = await startServer(FIXTURES);
+  const browser = await launchChromium().catch(async (e) => {
+    await server.stop();
+    throw e;
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const errors: string[] = [];
+  context.on("console", (m) => {
+    if (m.type() === "error") errors.push(`${m.text()} (${m.location().url})`);
+  });
+  context.on("weberror", (e) => errors.push(String(e.error())));
+  return { base: server.url, server, browser, context, errors };
+}
+
+const NO_CHROMIUM = skipWithout("chromium");
+
+/**
+ * A browser test: a fresh page of the shared session (started by the first test that runs). The
+ * session outlives each test, so the resource sanitizers are off; the last test closes it.
+ */
+function browserTest(name: string, fn: (page: Page, base: string) => Promise<void>): void {
+  Deno.test({
+    name,
+    ignore: NO_CHROMIUM,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const { context, base } = await (session ??= startSession());
+      const page = await context.newPage();
+      try {
+        await fn(page, base);
+      } finally {
+        await page.close();
+      }
+    },
+  });
+}
+
+browserTest("the server serves web/, build/ and data/ and nothing outside them", async (_page, base) => {
+  for (
+    const [path, type] of [
+      ["", "text/html"],
+      ["app/viewer.js", "text/javascript"],
+      [
+        "vendor/uPlot.esm.js",
+        "text/javascript",
+      ],
+      ["build/flybrain.wasm", "application/wasm"],
+      [`${RUNS.training}training.csv`, "text/csv"],
+    ]
+  ) {
+    const res = await fetch(base + path);
+    equal(res.status, 200, path);
+    match(res.headers.get("content-type") ?? "", new RegExp(type));
+    await res.body?.cancel();
+  }
+  for (
+    const path of [
+      "%2e%2e/deno.json",
+      "..%2fdeno.json",
+      "data/%2e%2e/%2e%2e/deno.json",
+      "/etc/passwd",
+      ".gitignore",
+    ]
+  ) {
+    const res = await fetch(base + path);
+    equal(res.status, 404, path);
+    await res.body?.cancel();
+  }
+  for (
+    const path of ["/../deno.json", "/data/../../deno.json", "/build/../deno.json", "//etc/passwd"]
+  ) {
+    const head = (await rawGet(base, path)).split("\r\n")[0];
+    ok(!head.includes(" 200 "), `${path}: ${head}`);
+  }
+  const post = await fetch(base + "index.html", { method: "POST" });
+  equal(post.status, 405);
+  await post.body?.cancel();
+  const { runs } = await (await fetch(base + "runs.json")).json();
+  deepEqual(runs.map((r: { path: string }) => r.path).sort(), Object.values(RUNS).sort());
+});
+
+browserTest("the pages load (no console errors are checked at the end)", async (page, base) => {
+  for (const file of ["index.html", "explorer.html"]) {
+    await page.goto(base + file);
+    await ready(page);
+    await shot(page, `load-${file.replace(".html", "")}`);
+  }
+});
+
+browserTest(
+  "the explorer's connectome network gives flybrain connectome + spectrum's exponents bit for bit",
+  async (page, base) => {
+    await page.goto(`${base}explorer.html?roi=AB&g=1&seed=3&nle=4&activation=tanh_pos&tsim=20&sweep=0`);
+    await ready(page);
+    const web = JSON.parse(await page.textContent("#result-json") ?? "");
+    const dir = await Deno.makeTempDir();
+    const made = await flybrain(
+      "connectome",
+      "--roi",
+      "AB",
+      "--activation",
+      "tanh_pos",
+      "--out",
+      `${dir}/ab.json`,
+    );
+    equal(made.code, 0, made.stderr);
+    const cli = await flybrain(
+      ...[
+        "spectrum",
+        "--network",
+        `${dir}/ab.json`,
+        "--seed",
+        "3",
+        "--nle",
+        "4",
+        "--tsim",
+        "20",
+        "--json",
+      ],
+    );
+    equal(cli.code, 0, cli.stderr);
+    const expected = JSON.parse(cli.stdout);
+    equal(web.n, 143);
+    deepEqual(web.exponents, expected.exponents);
+  },
+);
+
+browserTest("the explorer's exponents equal flybrain spectrum --json bit for bit", async (page, base) => {
+  const args = { n: "100", g: "2", seed: "3", nle: "5", activation: "tanh", tsim: "50" };
+  await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, sweep: "3" })}`);
+  await ready(page);
+  const web = JSON.parse(await page.textContent("#result-json") ?? "");
+  const cli = await flybrain(
+    "spectrum",
+    ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]),
+    "--json",
+  );
+  equal(cli.code, 0, cli.stderr);
+  const expected = JSON.parse(cli.stdout);
+  deepEqual(Object.keys(web), Object.keys(expected));
+  for (
+    const key of [
+      "n",
+      "nle",
+      "exponents",
+      "stderr",
+      "kyDimension",
+      "kyLowerBound",
+      "entropy",
+      "steps",
+      "qrInterval",
+    ]
+  ) {
+    deepEqual(web[key], expected[key], key);
+  }
+  equal(await page.locator("#sweep-chart figure").count(), 1);
+  equal(await page.locator("#charts figure").count(), 2);
+  await shot(page, "explorer");
+});
+
+browserTest("the explorer stays responsive and cancels a long run", async (page, base) => {
+  await page.goto(`${base}explorer.html?n=1000&nle=100&tsim=500&sweep=0`);
+  await page.waitForFunction("document.getElementById('progress').value > 0");
+  const t0 = performance.now();
+  equal(await page.evaluate(() => 1 + 1), 2);
+  ok(performance.now() - t0 < 1000, "the page answered within a second while computing");
+  await page.click("#cancel");
+  equal(await page.textContent("#status"), "Cancelled.");
+  equal(await page.getAttribute("body", "data-ready"), null);
+});
+
+const views: [string, string[], string[]][] = [
+  ["convergence", [RUNS.convergence], ["convergence", "final-spectrum"]],
+  ["transition", [RUNS.transition], ["lambda-max"]],
+  ["transition-spectra", [RUNS.spectra], ["lambda-max", "dimension-entropy", "spectra"]],
+  ["training", [RUNS.training], ["loss", "lambda-max", "grad-norms", "spectra"]],
+  ["compare-transition", [RUNS.transition, RUNS.transition60], ["lambda-max"]],
+];
+for (const [name, runs, charts] of views) {
+  browserTest(`the viewer plots ${name}`, async (page, base) => {
+    await page.goto(`${base}index.html?${runs.map((r) => `run=${encodeURIComponent(r)}`).join("&")}`);
+    await ready(page);
+    equal(await page.textContent("#status"), "");
+    deepEqual(
+      await page.locator("figure.chart").evaluateAll((els) => els.map((e) => e.id)),
+      charts.map((c) => `chart-${c}`),
+    );
+    equal(await page.locator("figure.chart canvas").count(), charts.length);
+    ok((await page.textContent(".manifest"))?.includes('"workflow"'));
+    if (runs.length > 1) {
+      const legend = await page.textContent("#chart-lambda-max .u-legend") ?? "";
+      ok(legend.includes("n=30") && legend.includes("n=60"), legend);
+    }
+    await shot(page, `viewer-${name}`);
+  });
+}
+
+browserTest("every plot exports a PNG", async (page, base) => {
+  await page.goto(`${base}index.html?run=${encodeURIComponent(RUNS.transition)}`);
+  await ready(page);
+  const buttons = page.locator("button.png");
+  ok(await buttons.count() >= 1);
+  const [download] = await Promise.all([page.waitForEvent("download"), buttons.first().click()]);
+  equal(download.suggestedFilename(), "lambda-max.png");
+  const path = `${SCREENSHOTS}/export-lambda-max.png`;
+  await download.saveAs(path);
+  deepEqual([...(await Deno.readFile(path)).slice(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+});
+
+browserTest("the viewer opens a run from files", async (page, base) => {
+  await page.goto(`${base}index.html`);
+  await ready(page);
+  const dir = `${FIXTURES}/${RUNS.training.replace("data/", "")}`;
+  await page.setInputFiles(
+    "#open-files",
+    ["manifest.json", "training.csv", "spectra.csv"].map((f) => dir + f),
+  );
+  await page.waitForSelector("#chart-grad-norms canvas");
+  await shot(page, "viewer-opened-files");
+});
+
+browserTest(
+  "deno task web:build writes a static site that works from a plain static host",
+  async (page, _base) => {
+    const dist = await Deno.makeTempDir({ prefix: "flybrain-dist-" });
+    await deno(
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-run",
+      "--allow-env",
+      "web/build.ts",
+      "--dist",
+      dist,
+    );
+    for (const file of ["index.html", "explorer.html"]) {
+      const html = await Deno.readTextFile(`${dist}/${file}`);
+      ok(!/(src|href)="\//.test(html), `${file} uses only relative URLs`);
+    }
+    const { url, server: host } = serveStatic(dist);
+    try {
+      await page.goto(`${url}explorer.html?n=30&nle=3&tsim=20&seed=1&sweep=2`);
+      await ready(page);
+      ok(JSON.parse(await page.textContent("#result-json") ?? "").exponents.length === 3);
+      await page.goto(`${url}index.html`);
+      await ready(page);
+      match(await page.textContent("#status") ?? "", /open a run's files/);
+      await page.setInputFiles(
+        "#open-files",
+        ["manifest.json", "lambda_max.csv", "summary.csv", "spectra.csv"].map((f) =>
+          `${FIXTURES}/${RUNS.spectra.replace("data/", "")}${f}`
+        ),
+      );
+      await page.waitForSelector("#chart-spectra canvas");
+      await shot(page, "dist-viewer-opened-files");
+    } finally {
+      await host.shutdown();
+      await Deno.remove(dist, { recursive: true });
+    }
+  },
+);
+
+Deno.test({
+  name: "no page logged an error (then the browser and the server stop)",
+  ignore: NO_CHROMIUM,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    if (session === undefined) return;
+    const { browser, server, errors } = await session;
+    session = undefined;
+    try {
+      deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+});
