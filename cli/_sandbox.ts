@@ -11,7 +11,7 @@
 import type { Command } from "commander";
 import { temporaryPath } from "../src/atomic_write.ts";
 import { runDenoChild } from "../src/deno_child.ts";
-import { modelsFolder } from "./_training.ts";
+import { modelsFolder, runFolderParts } from "./_training.ts";
 import { PathOption } from "./_path_option.ts";
 
 /** What a run may touch. */
@@ -72,7 +72,11 @@ export function sandboxOf(cmd: Command): SandboxSpec {
       spec.read.push(value);
       spec.write.push(...role.folders.map((folder) => `${value}/${folder}`));
     } else if (role.kind === "outputFile") spec.write.push(value, temporaryPath(value));
-    else if (value.includes("/")) spec.write.push(value, modelsFolder(value)); // a run folder given by path
+    else if (value.includes("/")) {
+      // A run folder given by path: its output root is read (to check its folders), its folders written.
+      spec.read.push(runFolderParts(value).root);
+      spec.write.push(value, modelsFolder(value));
+    }
   }
   return spec;
 }

@@ -24,7 +24,7 @@ import {
   type TrainOptions,
   type TrainSelection,
 } from "../src/mod.ts";
-import { ensureFolder } from "../src/safe_folder.ts";
+import { checkFolder, ensureFolder } from "../src/safe_folder.ts";
 import type { TrainingFlags } from "./_options.ts";
 import { type RunSpec, WorkflowRun } from "./_workflow.ts";
 
@@ -54,14 +54,18 @@ const TRAINING_HEADER = [
   "seconds",
 ];
 
-/** The output root of a run folder `<root>/logs/<wf>/<run>` and its models folder below the root. */
-function runFolderParts(runDir: string): { root: string; models: string } {
+/**
+ * The output root of a run folder `<root>/logs/<wf>/<run>`, and the run folder and its models
+ * folder below the root.
+ */
+export function runFolderParts(runDir: string): { root: string; logs: string; models: string } {
   const parts = runDir.replace(/\/+$/, "").split("/");
   const i = parts.lastIndexOf("logs");
   if (i < 0 || i + 3 !== parts.length) {
     throw new Error(`Not a run folder (<out>/logs/<workflow>/<run>): ${runDir}`);
   }
-  return { root: parts.slice(0, i).join("/") || ".", models: ["models", ...parts.slice(i + 1)].join("/") };
+  const below = parts.slice(i + 1).join("/");
+  return { root: parts.slice(0, i).join("/") || ".", logs: `logs/${below}`, models: `models/${below}` };
 }
 
 /** The models folder of a run folder: `<root>/logs/<wf>/<run>` → `<root>/models/<wf>/<run>`. */
@@ -111,6 +115,8 @@ export async function resolveTrainingFlags<F extends TrainingFlags>(
   let resume: string | undefined;
   if (flags.resume !== undefined) {
     resume = flags.resume.includes("/") ? flags.resume : `${flags.out}/logs/${workflow}/${flags.resume}`;
+    const run = runFolderParts(resume);
+    await checkFolder(run.root, run.logs);
     let manifest;
     try {
       manifest = JSON.parse(await Deno.readTextFile(`${resume}/manifest.json`));

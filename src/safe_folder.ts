@@ -20,15 +20,35 @@
  * ```
  */
 export async function ensureFolder(root: string, relative: string): Promise<string> {
-  const parts = relative.split("/").filter((p) => p !== "" && p !== ".");
-  if (parts.includes("..")) {
-    throw new RangeError(`Cannot create ${relative} in ${root}: it climbs out with ".."`);
-  }
+  const parts = components(root, relative);
   const path = [root, ...parts].join("/");
   await checkComponents(root, parts);
   await Deno.mkdir(path, { recursive: true });
   await checkComponents(root, parts);
   return path;
+}
+
+/**
+ * Checks, without creating anything, that every component of `<root>/<relative>` that exists
+ * is a real folder (not a symbolic link nor a file); throws an Error naming the first that is not.
+ *
+ * @example
+ * ```ts
+ * const root = await Deno.makeTempDir();
+ * await checkFolder(root, "logs/train_rd_model/run");
+ * ```
+ */
+export async function checkFolder(root: string, relative: string): Promise<void> {
+  await checkComponents(root, components(root, relative));
+}
+
+/** The components of a relative path; ".." is refused. */
+function components(root: string, relative: string): string[] {
+  const parts = relative.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.includes("..")) {
+    throw new RangeError(`Cannot enter ${relative} in ${root}: it climbs out with ".."`);
+  }
+  return parts;
 }
 
 /** Throws when a component of `root/parts…` that exists is not a real folder. */

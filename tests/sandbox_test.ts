@@ -15,7 +15,7 @@ Deno.test("the sandbox of a command follows the declarations of its path options
   deepEqual(
     await sandboxFor(["train_rd_model", "--out", "o", "--resume", "r/logs/train_rd_model/x"]),
     {
-      read: ["o"],
+      read: ["r", "o"],
       write: [
         "r/logs/train_rd_model/x",
         "r/models/train_rd_model/x",

@@ -170,6 +170,11 @@ Deno.test("no write follows a symbolic link out of the output root", async () =>
     train,
   );
   refused(r, /models: it is a symbolic link/, true);
+  // A run folder to resume is entered only through real folders.
+  const resumed = `${dir}/resumed`;
+  await Deno.mkdir(`${resumed}/logs`, { recursive: true });
+  await Deno.symlink(elsewhere, `${resumed}/logs/train_rd_model`);
+  refused(await flybrain("train_rd_model", "--resume", "run", "--out", resumed), /is a symbolic link/);
   deepEqual(tree(elsewhere), []);
 });
 
