@@ -6,7 +6,7 @@
  * @module
  */
 
-import { loadCore, randomNetwork, Trainer } from "../src/mod.ts";
+import { loadCore, randomNetwork, Trainer } from "../src/deno.ts";
 
 const [n, nle] = Deno.args.map(Number);
 const core = await loadCore();

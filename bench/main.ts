@@ -14,8 +14,8 @@ import {
   type SpectrumJob,
   WorkerPool,
   writeFileAtomic,
-} from "../src/mod.ts";
-import type { Precision } from "../src/mod.ts";
+} from "../src/deno.ts";
+import type { Precision } from "../src/deno.ts";
 import { timeCall } from "./_timing.ts";
 
 const core = await loadCore();

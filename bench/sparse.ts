@@ -8,7 +8,7 @@
  * @module
  */
 
-import { loadConnectome, loadCore, type Network, randomNetwork, Rng, writeFileAtomic } from "../src/mod.ts";
+import { loadConnectome, loadCore, type Network, randomNetwork, Rng, writeFileAtomic } from "../src/deno.ts";
 import { timeCall } from "./_timing.ts";
 
 const core = await loadCore();

@@ -9,7 +9,7 @@
  */
 
 import { Command, Option } from "commander";
-import { defaultWorkers, deriveSeed, loadConnectome, parseActivation } from "../src/mod.ts";
+import { defaultWorkers, deriveSeed, loadConnectome, parseActivation, type Workflow } from "../src/deno.ts";
 import {
   CONNECTOME_DIR,
   type ConnectomeFlags,
@@ -31,7 +31,7 @@ export const FLYBRAIN_TRAIN_DEFAULTS = Object.freeze({ train_weights: false });
 
 /** The command of `train_flybrain_full` (pop = false) or `train_flybrain_pop` (pop = true). */
 export function flybrainTrainingCommand(pop: boolean): Command {
-  const name = pop ? "train_flybrain_pop" : "train_flybrain_full";
+  const name: Workflow = pop ? "train_flybrain_pop" : "train_flybrain_full";
   const cmd = connectomeOptions(
     new Command(name).description(
       pop

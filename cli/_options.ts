@@ -11,17 +11,20 @@ import {
   ACTIVATION_ALIASES,
   CONNECTOME_DEFAULTS,
   GRADIENT_DEFAULTS,
+  logsPath,
   type LossName,
   type LyapunovSpectrumOptions,
+  modelsPath,
   type Network,
+  type NetworkFile,
   RANDOM_NETWORK_DEFAULTS,
   randomNetwork,
   readNetwork,
   ROIS,
   SPECTRUM_DEFAULTS,
   TRAIN_DEFAULTS,
-} from "../src/mod.ts";
-import type { NetworkFile } from "../src/network_file.ts";
+  type Workflow,
+} from "../src/deno.ts";
 import { activation, boolean, loss, nonNegative, number, positiveInt, seed, tons } from "./_parsers.ts";
 import { PathOption } from "./_path_option.ts";
 
@@ -229,8 +232,8 @@ export interface RunFlags {
 }
 
 /** The folders of the output root a workflow writes in: its logs and, for trainings, its models. */
-export function workflowFolders(workflow: string, models = false): string[] {
-  return models ? [`logs/${workflow}`, `models/${workflow}`] : [`logs/${workflow}`];
+export function workflowFolders(workflow: Workflow | "demo", models = false): string[] {
+  return models && workflow !== "demo" ? [logsPath(workflow), modelsPath(workflow)] : [logsPath(workflow)];
 }
 
 /** Values of the options of {@linkcode trainingOptions}. */
@@ -269,7 +272,7 @@ export interface TrainingOptionsConfig {
  * `--resume`, and the run options. `nle`, `loss` and `activation` are required unless
  * `--resume` (checked by cli/_training.ts).
  */
-export function trainingOptions(cmd: Command, workflow: string, config: TrainingOptionsConfig): Command {
+export function trainingOptions(cmd: Command, workflow: Workflow, config: TrainingOptionsConfig): Command {
   const d = WORKFLOW_DEFAULTS;
   cmd
     .option("--n_samples <k>", config.samples, positiveInt, d.n_samples)

@@ -6,7 +6,7 @@
  */
 
 import { InvalidArgumentError } from "commander";
-import { type LossName, parseActivation, parseLoss, type TrainSelection } from "../src/mod.ts";
+import { type LossName, parseActivation, parseLoss, type TrainSelection } from "../src/deno.ts";
 
 /** Parses a finite number. */
 export function number(value: string): number {

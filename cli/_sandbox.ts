@@ -9,9 +9,7 @@
  */
 
 import type { Command } from "commander";
-import { temporaryPath } from "../src/atomic_write.ts";
-import { runDenoChild } from "../src/deno_child.ts";
-import { modelsFolder, runFolderParts } from "./_training.ts";
+import { modelsFolder, runDenoChild, runFolderParts, temporaryPath } from "../src/deno.ts";
 import { PathOption } from "./_path_option.ts";
 
 /** What a run may touch. */

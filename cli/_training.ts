@@ -3,28 +3,43 @@
  * this thread, and every `log_every` epochs the spectra, the model files (network JSON, `.npy`)
  * and a checkpoint that `--resume` continues from exactly.
  *
- * Files: `<out>/logs/<workflow>/<run>/` holds `manifest.json`, `training.csv`
- * (sample,epoch,loss,lambda_max,grad_norm_weights,grad_norm_gains,grad_norm_shifts,seconds) and
- * `spectra.csv` (sample,epoch,i,lambda; epoch 0 = before training); `<out>/models/<workflow>/<run>/sample<i>/`
+ * Files (src/runs/schema.ts): `<out>/logs/<workflow>/<run>/` holds `manifest.json`,
+ * `training.csv` and `spectra.csv` (epoch 0 = before training); `<out>/models/<workflow>/<run>/sample<i>/`
  * holds `checkpoint.json`, `epoch<E>.json` (network file) and `weights_epoch<E>.npy` (and
  * `gains_`/`shifts_` when trained).
  *
  * @module
  */
 
-import { parse } from "csv-parse/sync";
 import {
+  checkFolder,
+  CHECKPOINT_FILE,
+  ensureFolder,
   type EpochLog,
+  MANIFEST_FILE,
   type Network,
   networkFileJson,
+  networkFileName,
   npyBytes,
+  npyFileName,
+  parseManifest,
+  readTableRows,
+  type Row,
+  runFolder,
+  runFolderParts,
+  runPath,
+  sampleModelsFolder,
+  sampleModelsPath,
   type SpectrumJob,
+  type TableSchema,
   type TrainCheckpoint,
   Trainer,
+  TRAINING_SPECTRA_TABLE,
+  TRAINING_TABLE,
   type TrainOptions,
   type TrainSelection,
-} from "../src/mod.ts";
-import { checkFolder, ensureFolder } from "../src/safe_folder.ts";
+  type Workflow,
+} from "../src/deno.ts";
 import type { TrainingFlags } from "./_options.ts";
 import { type RunSpec, WorkflowRun } from "./_workflow.ts";
 
@@ -43,44 +58,16 @@ export interface TrainingSpec extends Omit<RunSpec, "total" | "label"> {
   logNle: number;
 }
 
-const TRAINING_HEADER = [
-  "sample",
-  "epoch",
-  "loss",
-  "lambda_max",
-  "grad_norm_weights",
-  "grad_norm_gains",
-  "grad_norm_shifts",
-  "seconds",
-];
-
-/**
- * The output root of a run folder `<root>/logs/<wf>/<run>`, and the run folder and its models
- * folder below the root.
- */
-export function runFolderParts(runDir: string): { root: string; logs: string; models: string } {
-  const parts = runDir.replace(/\/+$/, "").split("/");
-  const i = parts.lastIndexOf("logs");
-  if (i < 0 || i + 3 !== parts.length) {
-    throw new Error(`Not a run folder (<out>/logs/<workflow>/<run>): ${runDir}`);
-  }
-  const below = parts.slice(i + 1).join("/");
-  return { root: parts.slice(0, i).join("/") || ".", logs: `logs/${below}`, models: `models/${below}` };
-}
-
-/** The models folder of a run folder: `<root>/logs/<wf>/<run>` → `<root>/models/<wf>/<run>`. */
-export function modelsFolder(runDir: string): string {
-  const { root, models } = runFolderParts(runDir);
-  return `${root}/${models}`;
-}
-
-function readRows(path: string): string[][] {
+/** The rows of a table of a run folder (none when the file is absent). */
+function readRows<S extends TableSchema>(dir: string, schema: S): Row<S>[] {
+  let text: string;
   try {
-    return (parse(Deno.readTextFileSync(path)) as string[][]).slice(1);
+    text = Deno.readTextFileSync(`${dir}/${schema.file}`);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
+  return readTableRows(schema, text);
 }
 
 /** The flags of a training workflow that make a sample's training options. */
@@ -107,19 +94,20 @@ export function sampleOptions(
  * Returns them with the run folder to resume, if any.
  */
 export async function resolveTrainingFlags<F extends TrainingFlags>(
-  workflow: string,
+  workflow: Workflow,
   flags: F,
   required: Partial<Record<keyof F, string>>,
 ): Promise<{ o: F; resume?: string }> {
   let o = flags;
   let resume: string | undefined;
   if (flags.resume !== undefined) {
-    resume = flags.resume.includes("/") ? flags.resume : `${flags.out}/logs/${workflow}/${flags.resume}`;
+    resume = flags.resume.includes("/") ? flags.resume : runFolder(flags.out, workflow, flags.resume);
     const run = runFolderParts(resume);
-    await checkFolder(run.root, run.logs);
+    await checkFolder(run.root, runPath(run.workflow, run.run));
     let manifest;
     try {
-      manifest = JSON.parse(await Deno.readTextFile(`${resume}/manifest.json`));
+      const path = `${resume}/${MANIFEST_FILE}`;
+      manifest = parseManifest(JSON.parse(await Deno.readTextFile(path)), path);
     } catch (e) {
       throw new Error(`Cannot resume ${resume}: ${(e as Error).message}`);
     }
@@ -130,7 +118,7 @@ export async function resolveTrainingFlags<F extends TrainingFlags>(
       json: flags.json,
       out: flags.out,
       resume: flags.resume,
-    };
+    } as F;
   }
   for (const [key, flag] of Object.entries(required)) {
     if (o[key as keyof F] === undefined) {
@@ -149,13 +137,13 @@ export function recordedOptions<F extends TrainingFlags>(o: F): Record<string, u
 /** Runs (or resumes) a training workflow; returns the run folder and the last logs. */
 export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; last: EpochLog[] }> {
   // Trainers first: bad options or a missing checkpoint fail before anything is written.
-  let training: unknown[][] = [];
-  let spectra: unknown[][] = [];
+  let training: Row<typeof TRAINING_TABLE>[] = [];
+  let spectra: Row<typeof TRAINING_SPECTRA_TABLE>[] = [];
   let trainers: Trainer[];
   if (spec.resume) {
-    const models = modelsFolder(spec.resume);
+    const resume = spec.resume;
     trainers = spec.samples.map((sample, s) => {
-      const path = `${models}/sample${s}/checkpoint.json`;
+      const path = `${sampleModelsFolder(resume, s)}/${CHECKPOINT_FILE}`;
       let checkpoint: TrainCheckpoint;
       try {
         checkpoint = JSON.parse(Deno.readTextFileSync(path));
@@ -165,16 +153,16 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
       return new Trainer(sample.network, sample.options, checkpoint);
     });
     const epoch = trainers[0].epoch;
-    const kept = (rows: string[][]) => rows.filter((r) => Number(r[1]) <= epoch);
-    training = kept(readRows(`${spec.resume}/training.csv`));
-    spectra = kept(readRows(`${spec.resume}/spectra.csv`));
+    // The rows up to the checkpoint, their cells verbatim (so the files stay bit-identical).
+    training = readRows(resume, TRAINING_TABLE).filter((r) => Number(r.epoch) <= epoch);
+    spectra = readRows(resume, TRAINING_SPECTRA_TABLE).filter((r) => Number(r.epoch) <= epoch);
     console.error(`Resuming ${spec.resume} at epoch ${epoch}`);
   } else {
     trainers = spec.samples.map((s) => new Trainer(s.network, s.options));
   }
   const run = await WorkflowRun.open({ ...spec, total: spec.epochs, label: "epochs" });
   try {
-    const { root: outputRoot, models: modelsBelowRoot } = runFolderParts(run.dir);
+    const { root: outputRoot, workflow, run: runName } = runFolderParts(run.dir);
     const samples = spec.samples.length;
     const spectrumJobs = (): SpectrumJob[] =>
       trainers.map((t) => ({
@@ -184,25 +172,27 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
       }));
     const logSpectra = async (epoch: number) => {
       const results = await run.pool.map(spectrumJobs());
-      results.forEach((r, s) => r.exponents.forEach((l, i) => spectra.push([s, epoch, i + 1, l])));
+      results.forEach((r, sample) =>
+        r.exponents.forEach((lambda, i) => spectra.push({ sample, epoch, i: i + 1, lambda }))
+      );
     };
     const save = async () => {
-      await run.csv("training.csv", TRAINING_HEADER, training);
-      await run.csv("spectra.csv", ["sample", "epoch", "i", "lambda"], spectra);
+      await run.table(TRAINING_TABLE, training);
+      await run.table(TRAINING_SPECTRA_TABLE, spectra);
       for (let s = 0; s < samples; s++) {
         const t = trainers[s];
-        const dir = await ensureFolder(outputRoot, `${modelsBelowRoot}/sample${s}`);
+        const dir = await ensureFolder(outputRoot, sampleModelsPath(workflow, runName, s));
         const e = t.epoch;
         const n = t.network.n;
         const model = (name: string, data: string | Uint8Array) => run.write(name, data, `${dir}/${name}`);
-        await model(`epoch${e}.json`, JSON.stringify(networkFileJson(t.network)) + "\n");
-        await model(`weights_epoch${e}.npy`, npyBytes(t.network.weights, [n, n]));
+        await model(networkFileName(e), JSON.stringify(networkFileJson(t.network)) + "\n");
+        await model(npyFileName("weights", e), npyBytes(t.network.weights, [n, n]));
         for (const part of ["gains", "shifts"] as const) {
           if (t.options.train[part]) {
-            await model(`${part}_epoch${e}.npy`, npyBytes(t.network[part], [t.network[part].length]));
+            await model(npyFileName(part, e), npyBytes(t.network[part], [t.network[part].length]));
           }
         }
-        await model("checkpoint.json", JSON.stringify(t.checkpoint()) + "\n");
+        await model(CHECKPOINT_FILE, JSON.stringify(t.checkpoint()) + "\n");
       }
       await run.saveManifest();
     };
@@ -215,18 +205,18 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
     for (let epoch = trainers[0].epoch + 1; epoch <= spec.epochs; epoch++) {
       const results = await run.pool.map(trainers.map((t) => t.gradientJob()));
       last = trainers.map((t, s) => t.apply(results[s]));
-      last.forEach((log, s) => {
+      last.forEach((log, sample) => {
         const g = log.gradNorm;
-        training.push([
-          s,
+        training.push({
+          sample,
           epoch,
-          log.loss,
-          log.lambdaMax,
-          g.weights ?? "",
-          g.gains ?? "",
-          g.shifts ?? "",
-          log.seconds,
-        ]);
+          loss: log.loss,
+          lambda_max: log.lambdaMax,
+          grad_norm_weights: g.weights ?? "",
+          grad_norm_gains: g.gains ?? "",
+          grad_norm_shifts: g.shifts ?? "",
+          seconds: log.seconds,
+        });
       });
       run.progress(epoch);
       if (epoch % spec.logEvery === 0 || epoch === spec.epochs) {

@@ -10,18 +10,26 @@ import { stringify } from "csv-stringify/sync";
 import denoJson from "../deno.json" with { type: "json" };
 import {
   CORE_URL,
+  createRunFolder,
   loadCore,
+  type Manifest,
+  MANIFEST_FILE,
+  type Row,
+  sha256,
   type SpectrumJob,
   type SpectrumResult,
+  tableCells,
+  type TableSchema,
   WorkerPool,
+  type Workflow,
   writeFileAtomic,
-} from "../src/mod.ts";
-import { createRunFolder, type Manifest, sha256, writeManifest } from "../src/run_folder.ts";
+  writeManifest,
+} from "../src/deno.ts";
 import { progressBar, type ProgressDisplay } from "./_progress.ts";
 
 /** What a run is, for its folder and manifest. */
 export interface RunSpec {
-  workflow: string;
+  workflow: Workflow;
   runName: string;
   root: string;
   command: string[];
@@ -86,7 +94,7 @@ export class WorkflowRun {
       start: new Date().toISOString(),
       status: "running",
       progress: { done: 0, total: spec.total },
-      files: ["manifest.json"],
+      files: [MANIFEST_FILE],
     };
     const pool = new WorkerPool(core.module, spec.workers);
     const run = new WorkflowRun(dir, manifest, pool, persist, progressBar(spec.total, spec.label));
@@ -112,9 +120,9 @@ export class WorkflowRun {
     if (path === `${this.dir}/${name}` && !this.manifest.files.includes(name)) this.manifest.files.push(name);
   }
 
-  /** Writes a CSV file (header + rows). */
-  csv(name: string, header: string[], rows: unknown[][]): Promise<void> {
-    return this.write(name, stringify([header, ...rows]));
+  /** Writes a CSV table of the run's schema (its header, then the rows; the optional columns when `withOptional`). */
+  table<S extends TableSchema>(schema: S, rows: readonly Row<S>[], withOptional = false): Promise<void> {
+    return this.write(schema.file, stringify(tableCells(schema, rows, withOptional)));
   }
 
   /** Writes a JSON file. */
@@ -157,7 +165,7 @@ export class WorkflowRun {
 }
 
 /** Writes the files of a finished run. */
-export type RunWriter = Pick<WorkflowRun, "dir" | "csv" | "json">;
+export type RunWriter = Pick<WorkflowRun, "dir" | "table" | "json">;
 
 /** What a one-batch workflow asks of the frame: its run and its jobs. */
 export interface WorkflowSpec extends Omit<RunSpec, "total"> {

@@ -6,7 +6,7 @@
  */
 
 import { Command, Option } from "commander";
-import { CONNECTOME_DEFAULTS, type ConnectomeNetwork, loadConnectome, writeNetwork } from "../src/mod.ts";
+import { CONNECTOME_DEFAULTS, type ConnectomeNetwork, loadConnectome, writeNetwork } from "../src/deno.ts";
 import { CONNECTOME_DIR, type ConnectomeFlags, connectomeOptions } from "./_options.ts";
 import { activation } from "./_parsers.ts";
 import { PathOption } from "./_path_option.ts";

@@ -9,13 +9,14 @@
 import { Command } from "commander";
 import {
   defaultWorkers,
+  ensureFolder,
   loadCore,
+  logsPath,
   randomNetwork,
   SPECTRUM_DEFAULTS,
   spectrumJson,
   writeFileAtomic,
-} from "../src/mod.ts";
-import { ensureFolder } from "../src/safe_folder.ts";
+} from "../src/deno.ts";
 import { outOption, workersOption, workflowFolders } from "./_options.ts";
 import { seed } from "./_parsers.ts";
 import { runConvergence } from "./lyapu_convergence.ts";
@@ -34,7 +35,9 @@ export const DEMO = Object.freeze({
 export const demoCommand = new Command("demo")
   .description("spectrum of a random network, a convergence run and a small g sweep, on built-in defaults")
   .addOption(
-    outOption(["demo", "lyapu_convergence", "transition_2_chaos"].flatMap((w) => workflowFolders(w))),
+    outOption(
+      (["demo", "lyapu_convergence", "transition_2_chaos"] as const).flatMap((w) => workflowFolders(w)),
+    ),
   )
   .option("--seed <seed>", "seed of the networks", seed, DEMO.seed)
   .addOption(workersOption())
@@ -49,7 +52,7 @@ export const demoCommand = new Command("demo")
       seed: opts.seed,
     });
     console.log(spectrumTable(spectrum));
-    const dir = await ensureFolder(opts.out, "logs/demo");
+    const dir = await ensureFolder(opts.out, logsPath("demo"));
     const file = `${dir}/spectrum_n${sp.n}_g${sp.g}_nle${sp.nle}_seed${opts.seed}.json`;
     await writeFileAtomic(
       file,

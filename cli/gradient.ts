@@ -6,7 +6,7 @@
  */
 
 import { Command } from "commander";
-import { GRADIENT_DEFAULTS, loadCore, type LossName, type TrainSelection } from "../src/mod.ts";
+import { GRADIENT_DEFAULTS, loadCore, type LossName, type TrainSelection } from "../src/deno.ts";
 import {
   type NetworkFlags,
   networkOptions,

@@ -12,12 +12,17 @@
 import { Command } from "commander";
 import {
   checkSpectrumOptions,
+  CONVERGENCE_JSON,
+  CONVERGENCE_SPECTRUM_TABLE,
+  CONVERGENCE_TABLE,
   defaultWorkers,
   deriveSeed,
+  MANIFEST_FILE,
   randomNetwork,
+  type Row,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
-} from "../src/mod.ts";
+} from "../src/deno.ts";
 import {
   type RunFlags,
   runOptions,
@@ -88,7 +93,8 @@ export const convergenceCommand = runOptions(
 ).action(async (opts: ConvergenceFlags) => {
   const { dir, summary } = await runConvergence(opts, ["lyapu_convergence", ...Deno.args.slice(1)]);
   if (opts.json) console.log(JSON.stringify({ run: dir, ...summary }));
-  console.error(`Results: ${dir} (convergence.csv, spectrum.csv, convergence.json, manifest.json)`);
+  const files = [CONVERGENCE_TABLE.file, CONVERGENCE_SPECTRUM_TABLE.file, CONVERGENCE_JSON, MANIFEST_FILE];
+  console.error(`Results: ${dir} (${files.join(", ")})`);
 });
 
 /** Runs the workflow; returns its run folder and the content of convergence.json. */
@@ -127,17 +133,21 @@ export async function runConvergence(
     jobs,
     label: "samples",
   }, async (out, results) => {
-    const rows: unknown[][] = [];
-    const finals: unknown[][] = [];
+    const rows: Row<typeof CONVERGENCE_TABLE>[] = [];
+    const finals: Row<typeof CONVERGENCE_SPECTRUM_TABLE>[] = [];
     results.forEach((res, sample) => {
       const h = res.history!;
-      h.time.forEach((t, p) => {
-        for (let i = 0; i < opts.nle; i++) rows.push([sample, t, i + 1, h.exponents[p * opts.nle + i]]);
+      h.time.forEach((time, p) => {
+        for (let i = 0; i < opts.nle; i++) {
+          rows.push({ sample, time, i: i + 1, lambda: h.exponents[p * opts.nle + i] });
+        }
       });
-      res.exponents.forEach((l, i) => finals.push([sample, i + 1, l, res.stderr?.[i] ?? ""]));
+      res.exponents.forEach((lambda, i) =>
+        finals.push({ sample, i: i + 1, lambda, stderr: res.stderr?.[i] ?? "" })
+      );
     });
-    await out.csv("convergence.csv", ["sample", "time", "i", "lambda"], rows);
-    await out.csv("spectrum.csv", ["sample", "i", "lambda", "stderr"], finals);
+    await out.table(CONVERGENCE_TABLE, rows);
+    await out.table(CONVERGENCE_SPECTRUM_TABLE, finals);
     summary = {
       nle: opts.nle,
       samples: results.map((res, sample) => ({
@@ -149,7 +159,7 @@ export async function runConvergence(
         stderr: res.stderr && Array.from(res.stderr),
       })),
     };
-    await out.json("convergence.json", summary);
+    await out.json(CONVERGENCE_JSON, summary);
   });
   return { dir: dir!, summary };
 }

@@ -5,7 +5,7 @@
  */
 
 import { Command } from "commander";
-import { loadCore, spectrumJson, type SpectrumResult } from "../src/mod.ts";
+import { loadCore, spectrumJson, type SpectrumResult } from "../src/deno.ts";
 import {
   type NetworkFlags,
   networkOptions,

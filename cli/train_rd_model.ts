@@ -7,7 +7,7 @@
  */
 
 import { Command } from "commander";
-import { defaultWorkers, deriveSeed, parseActivation, randomNetwork } from "../src/mod.ts";
+import { defaultWorkers, deriveSeed, parseActivation, randomNetwork } from "../src/deno.ts";
 import { type TrainingFlags, trainingOptions, WORKFLOW_DEFAULTS } from "./_options.ts";
 import { boolean, nonNegative, positiveInt } from "./_parsers.ts";
 import { recordedOptions, resolveTrainingFlags, runTraining, sampleOptions } from "./_training.ts";

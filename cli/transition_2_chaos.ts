@@ -14,15 +14,20 @@ import {
   checkSpectrumOptions,
   defaultWorkers,
   deriveSeed,
+  LAMBDA_MAX_TABLE,
   linspace,
   parseActivation,
+  type Row,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
   STREAMS,
   summarize,
   type SweepParameter,
+  TRANSITION_JSON,
+  TRANSITION_SPECTRA_TABLE,
+  TRANSITION_SUMMARY_TABLE,
   type TransitionSummary,
-} from "../src/mod.ts";
+} from "../src/deno.ts";
 import {
   type RunFlags,
   runOptions,
@@ -169,8 +174,8 @@ export async function runTransition(
     label: "networks",
     persist: opts.save,
   }, async (out, results) => {
-    const rows: unknown[][] = [];
-    const spectra: unknown[][] = [];
+    const rows: Row<typeof LAMBDA_MAX_TABLE>[] = [];
+    const spectra: Row<typeof TRANSITION_SPECTRA_TABLE>[] = [];
     const perG = gs.map((g, gi) => {
       const lambdaMax: number[] = [];
       const dimension: number[] = [];
@@ -181,38 +186,34 @@ export async function runTransition(
         lambdaMax.push(l);
         dimension.push(res.kyDimension);
         entropy.push(res.entropy);
-        const row: unknown[] = [g, sample, deriveSeed(opts.seed, index(gi, sample)), l];
-        if (full) row.push(res.kyDimension, res.entropy);
-        rows.push(row);
-        if (full) res.exponents.forEach((x, i) => spectra.push([g, sample, i + 1, x]));
+        const seed = deriveSeed(opts.seed, index(gi, sample));
+        rows.push({ g, sample, seed, lambda_max: l, ky_dimension: res.kyDimension, entropy: res.entropy });
+        if (full) res.exponents.forEach((lambda, i) => spectra.push({ g, sample, i: i + 1, lambda }));
       }
       return summarize(g, lambdaMax, full ? { n: opts.n, dimension, entropy } : undefined);
     });
     summary = perG;
-    await out.csv(
-      "lambda_max.csv",
-      ["g", "sample", "seed", "lambda_max", ...(full ? ["ky_dimension", "entropy"] : [])],
-      rows,
+    await out.table(LAMBDA_MAX_TABLE, rows, full);
+    if (full) await out.table(TRANSITION_SPECTRA_TABLE, spectra);
+    await out.table(
+      TRANSITION_SUMMARY_TABLE,
+      perG.map((s) => ({
+        g: s.g,
+        samples: s.samples,
+        median: s.median,
+        q1: s.q1,
+        q3: s.q3,
+        fraction_chaotic: s.fractionChaotic,
+        D_over_N: s.dimensionPerNeuron,
+        H_over_N: s.entropyPerNeuron,
+      })),
+      full,
     );
-    if (full) await out.csv("spectra.csv", ["g", "sample", "i", "lambda"], spectra);
-    await out.csv(
-      "summary.csv",
-      ["g", "samples", "median", "q1", "q3", "fraction_chaotic", ...(full ? ["D_over_N", "H_over_N"] : [])],
-      perG.map((s) => [
-        s.g,
-        s.samples,
-        s.median,
-        s.q1,
-        s.q3,
-        s.fractionChaotic,
-        ...(full ? [s.dimensionPerNeuron, s.entropyPerNeuron] : []),
-      ]),
-    );
-    await out.json("transition.json", {
+    await out.json(TRANSITION_JSON, {
       gs,
       nle: opts.nle,
       lambdaMax: gs.map((_, gi) =>
-        rows.slice(gi * opts.n_samples, (gi + 1) * opts.n_samples).map((r) => r[3])
+        rows.slice(gi * opts.n_samples, (gi + 1) * opts.n_samples).map((r) => r.lambda_max)
       ),
       summary: perG,
       spectra: full ? results.map((r) => Array.from(r.exponents)) : undefined,

@@ -14,6 +14,7 @@
  */
 
 import { type Activation, parseActivation } from "./activation.ts";
+import { parseCsvRecords } from "./csv.ts";
 import type { Network } from "./network.ts";
 
 /** The ROIs shipped in data/connectomics. */
@@ -79,19 +80,6 @@ export interface ConnectomeNetwork extends Network {
 const NEURON_COLUMNS = ["bodyId", "type", "cellBodyFiber", "nt", "sign"];
 const EDGE_COLUMNS = ["bodyId_pre", "bodyId_post", "weight"];
 
-/** Rows of a CSV table as records (column → text), with the line of each row (1 = header). */
-export interface CsvRecords {
-  /** The column names of the header. */
-  columns: string[];
-  rows: Record<string, string>[];
-  lines: number[];
-}
-
-function requireColumns(table: CsvRecords, path: string, required: string[]): void {
-  const missing = required.filter((c) => !table.columns.includes(c));
-  if (missing.length > 0) throw new SyntaxError(`${path}:1: missing column(s) ${missing.join(", ")}`);
-}
-
 function integer(path: string, line: number, column: string, value: string): number {
   const x = Number(value);
   if (value.trim() === "" || !Number.isSafeInteger(x)) {
@@ -101,17 +89,17 @@ function integer(path: string, line: number, column: string, value: string): num
 }
 
 /**
- * Checks the parsed tables of `neurons.csv` and `edges.csv` (named in errors as `npath` and
- * `epath`) and builds the connectome table; errors say `file:line: what is wrong`.
+ * Reads and checks the texts of `neurons.csv` and `edges.csv` (named in errors as `npath` and
+ * `epath`) into the connectome table; errors say `file:line: what is wrong`.
  */
 export function connectomeTable(
-  n: CsvRecords,
-  e: CsvRecords,
+  neuronsCsv: string,
+  edgesCsv: string,
   npath = "neurons.csv",
   epath = "edges.csv",
 ): ConnectomeTable {
-  requireColumns(n, npath, NEURON_COLUMNS);
-  requireColumns(e, epath, EDGE_COLUMNS);
+  const n = parseCsvRecords(neuronsCsv, npath, NEURON_COLUMNS);
+  const e = parseCsvRecords(edgesCsv, epath, EDGE_COLUMNS);
   const index = new Map<number, number>();
   const neurons = n.rows.map((r, i): ConnectomeNeuron => {
     const line = n.lines[i];

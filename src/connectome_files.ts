@@ -1,11 +1,10 @@
 /**
  * Reading the connectome tables from disk (Deno): `data/connectomics/<ROI>/neurons.csv` and
- * `edges.csv`, parsed with csv-parse and checked by src/connectome.ts.
+ * `edges.csv`, parsed and checked by src/connectome.ts.
  *
  * @module
  */
 
-import { parse } from "csv-parse/sync";
 import {
   buildConnectome,
   checkRoi,
@@ -13,31 +12,15 @@ import {
   type ConnectomeOptions,
   type ConnectomeTable,
   connectomeTable,
-  type CsvRecords,
 } from "./connectome.ts";
 
-function readCsv(path: string): CsvRecords {
-  let text: string;
+function readText(path: string): string {
   try {
-    text = Deno.readTextFileSync(path);
+    return Deno.readTextFileSync(path);
   } catch (e) {
     const reason = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
     throw new Error(`Cannot read ${path}: ${reason}`);
   }
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text, { columns: true, info: true, skip_empty_lines: true });
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    throw new SyntaxError(
-      `${path}:${err.lines ?? "?"}: ${err.message.replace(/^Invalid Record Length: /, "")}`,
-    );
-  }
-  return {
-    columns: text.slice(0, text.indexOf("\n")).trim().split(","),
-    rows: records.map((r) => r.record),
-    lines: records.map((r) => r.info.lines),
-  };
 }
 
 /**
@@ -47,7 +30,7 @@ function readCsv(path: string): CsvRecords {
 export function readConnectomeTable(dir: string): ConnectomeTable {
   const npath = `${dir}/neurons.csv`;
   const epath = `${dir}/edges.csv`;
-  return connectomeTable(readCsv(npath), readCsv(epath), npath, epath);
+  return connectomeTable(readText(npath), readText(epath), npath, epath);
 }
 
 /**

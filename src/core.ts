@@ -50,13 +50,14 @@ export class Core {
   }
 }
 
+/** The bytes of the module at a URL (`fetch` reads `file:` URLs in Deno, `http(s):` anywhere). */
 async function readSource(source: URL): Promise<Uint8Array<ArrayBuffer>> {
-  if (source.protocol === "file:" && "Deno" in globalThis) {
-    return await (globalThis as unknown as { Deno: { readFile(p: URL): Promise<Uint8Array<ArrayBuffer>> } })
-      .Deno
-      .readFile(source);
+  let response: Response;
+  try {
+    response = await fetch(source);
+  } catch (e) {
+    throw new Error(`Cannot load the core from ${source}: ${(e as Error).message}`);
   }
-  const response = await fetch(source);
   if (!response.ok) throw new Error(`Cannot load the core from ${source}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -1,5 +1,8 @@
 /**
- * FlyStability: Lyapunov spectra of rate recurrent neural networks.
+ * FlyStability: Lyapunov spectra of rate recurrent neural networks. This entry runs anywhere
+ * (Deno, the browser, Workers): the core, networks, spectra, gradients, training, connectome
+ * construction from its tables, network files parsed and serialised, and the run-folder
+ * format. File access, run folders on disk and the Worker pool: `./deno.ts`.
  *
  * Model: h ← (1 − dt)·h + dt·W φ(h) with `W[post * n + pre]` (row = receiving neuron), time in
  * units of the neuron time constant, natural logarithms (exponents in nats per unit time),
@@ -50,18 +53,14 @@ export {
   SPARSE_DENSITY,
   Workspace,
 } from "./workspace.ts";
-export { writeFileAtomic } from "./atomic_write.ts";
 export {
   type NetworkFile,
   type NetworkFileExtras,
   networkFileJson,
   type NetworkFileOptions,
   parseNetworkFile,
-  readNetwork,
-  writeNetwork,
 } from "./network_file.ts";
 export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
-export { defaultWorkers, WorkerPool } from "./pool.ts";
 export {
   linspace,
   quantile,
@@ -105,12 +104,21 @@ export {
   type ConnectomeOptions,
   type ConnectomeTable,
   connectomeTable,
-  type CsvRecords,
   largestScc,
   type Roi,
   ROIS,
   sinkhornBalance,
   type SinkhornResult,
 } from "./connectome.ts";
-export { loadConnectome, readConnectomeTable } from "./connectome_files.ts";
+export { type CsvRecords, parseCsvRecords } from "./csv.ts";
 export { spectrumJson } from "./spectrum_json.ts";
+export * from "./runs/schema.ts";
+export {
+  readRun,
+  readTable,
+  readTableRows,
+  type RunData,
+  runFiles,
+  type RunTables,
+  type Table,
+} from "./runs/read.ts";

@@ -2,13 +2,14 @@
  * The network file (docs/design.md#10-network-file): JSON with `n`, `activation`, `weights`
  * (flat row-major n×n) or `edges` (`[[pre, post, w], …]`), optional `types`, `typeNames`, `ids`,
  * `gains` and `shifts` (per type, or per neuron without types), and optional `h0`, `q0`
- * (n×nle row-major), `nle` and `options` (`dt, tons, ttr, tframe, tsim, nle, seed`).
+ * (n×nle row-major), `nle` and `options` (`dt, tons, ttr, tframe, tsim, nle, seed`). Parsing
+ * and serialising only, so that it runs in the browser too; reading and writing the files:
+ * src/network_file_io.ts.
  *
  * @module
  */
 
 import { parseActivation } from "./activation.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
 import type { LyapunovSpectrumOptions } from "./lyapunov_spectrum.ts";
 import { type Network, parameterCount, validateNetwork } from "./network.ts";
 
@@ -149,44 +150,6 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
   return out;
 }
 
-/** What a network file is, for error messages. */
-const NETWORK_FILE_FORMAT = 'a network file: a JSON object with "n" and "weights" (n*n) or "edges"';
-
-/**
- * Reads a network file; errors name the file, what is wrong with it and the expected format
- * (never its bytes).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * const file = await readNetwork("tests/fixtures/reference/fixed_point_n12.json");
- * equal(file.network.n, 12);
- * ```
- */
-export async function readNetwork(path: string): Promise<NetworkFile> {
-  const fail = (reason: string): never => {
-    throw new Error(`Cannot read network file ${path}: ${reason}; expected ${NETWORK_FILE_FORMAT}`);
-  };
-  let text = "";
-  try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) fail("it is a folder");
-    if (!info.isFile) fail("not a regular file");
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) fail("no such file");
-    if (e instanceof Deno.errors.PermissionDenied) fail("permission denied");
-    throw e;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    fail("not valid JSON"); // the parser's message quotes the file's bytes
-  }
-  return parseNetworkFile(json, path);
-}
-
 /** The JSON object of a network file (dense weights). */
 export function networkFileJson(net: Network, extras: NetworkFileExtras = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -203,22 +166,4 @@ export function networkFileJson(net: Network, extras: NetworkFileExtras = {}): R
   if (extras.q0) out.q0 = Array.from(extras.q0);
   if (extras.options) out.options = extras.options;
   return out;
-}
-
-/**
- * Writes a network file atomically.
- *
- * @example
- * ```ts
- * import { randomNetwork } from "./network.ts";
- * const dir = await Deno.makeTempDir();
- * await writeNetwork(`${dir}/net.json`, randomNetwork({ n: 4, seed: 1 }));
- * ```
- */
-export async function writeNetwork(
-  path: string,
-  net: Network,
-  extras: NetworkFileExtras = {},
-): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(networkFileJson(net, extras)) + "\n");
 }

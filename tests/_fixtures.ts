@@ -4,8 +4,8 @@
  * @module
  */
 
-import { loadCore } from "../src/mod.ts";
-import type { LyapunovSpectrumOptions } from "../src/mod.ts";
+import { loadCore } from "../src/deno.ts";
+import type { LyapunovSpectrumOptions } from "../src/deno.ts";
 import { type NetworkFile, parseNetworkFile } from "../src/network_file.ts";
 
 /** A reference case: a network file with its inputs, expected exponents and tolerance. */

@@ -1,5 +1,5 @@
 import { equal, ok, throws } from "node:assert/strict";
-import { type Activation, type Network, parseActivation } from "../src/mod.ts";
+import { type Activation, type Network, parseActivation } from "../src/deno.ts";
 import { core } from "./_fixtures.ts";
 import { activationTwin } from "./_reference.ts";
 

@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { largestScc, loadConnectome, readConnectomeTable, sinkhornBalance } from "../src/mod.ts";
+import { largestScc, loadConnectome, readConnectomeTable, sinkhornBalance } from "../src/deno.ts";
 
 const DIR = new URL("../data/connectomics", import.meta.url).pathname;
 

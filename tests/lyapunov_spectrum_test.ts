@@ -1,5 +1,5 @@
 import { equal, ok, throws } from "node:assert/strict";
-import { type Network, randomFrame, randomNetwork, randomState } from "../src/mod.ts";
+import { type Network, randomFrame, randomNetwork, randomState } from "../src/deno.ts";
 import { core, referenceCases } from "./_fixtures.ts";
 import { jacobianTwin, logAbsDet, spectrumTwin, symmetricEigenvalues } from "./_reference.ts";
 

@@ -1,5 +1,5 @@
 import { deepEqual, equal, rejects, throws } from "node:assert/strict";
-import { parseNetworkFile, randomNetwork, readNetwork, writeNetwork } from "../src/mod.ts";
+import { parseNetworkFile, randomNetwork, readNetwork, writeNetwork } from "../src/deno.ts";
 
 Deno.test("writeNetwork() then readNetwork() gives back the same network, extras and options", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { Network } from "../src/mod.ts";
+import type { Network } from "../src/deno.ts";
 import { core } from "./_fixtures.ts";
 import { spectrumTwin } from "./_reference.ts";
 

@@ -1,6 +1,6 @@
 import { equal, notEqual, ok, throws } from "node:assert/strict";
 import fc from "fast-check";
-import { randomNetwork, Rng } from "../src/mod.ts";
+import { randomNetwork, Rng } from "../src/deno.ts";
 import { portableLog } from "../src/random.ts";
 
 Deno.test("portableLog() agrees with Math.log within 2 ulp over the whole positive range", () => {

@@ -7,7 +7,7 @@ import {
   Rng,
   SPARSE_DENSITY,
   type SpectrumGradientOptions,
-} from "../src/mod.ts";
+} from "../src/deno.ts";
 import { core } from "./_fixtures.ts";
 
 /**

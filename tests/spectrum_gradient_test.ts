@@ -7,7 +7,7 @@ import {
   randomState,
   type SpectrumGradientOptions,
   spectrumLoss,
-} from "../src/mod.ts";
+} from "../src/deno.ts";
 import { core } from "./_fixtures.ts";
 
 /** Step of the central differences. */

@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { entropyRate, kaplanYorke } from "../src/mod.ts";
+import { entropyRate, kaplanYorke } from "../src/deno.ts";
 
 Deno.test("kaplanYorke() interpolates at the last non-negative partial sum, sorting first", () => {
   deepEqual(kaplanYorke([-1, 0.5]), { dimension: 1.5, lowerBound: false });

@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { npyBytes, randomNetwork, train, Trainer } from "../src/mod.ts";
+import { npyBytes, randomNetwork, train, Trainer } from "../src/deno.ts";
 import { skipWithout } from "./_cli.ts";
 import { core } from "./_fixtures.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { runDenoChild } from "../src/deno_child.ts";
+import { runDenoChild } from "../src/deno.ts";
 
 /** The project's root folder (no trailing slash). */
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

@@ -2,7 +2,7 @@
 
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { readNetwork } from "../../src/mod.ts";
+import { readNetwork } from "../../src/deno.ts";
 import { flybrain, oneLine } from "../_cli.ts";
 
 Deno.test("flybrain connectome writes a network file with body ids and types, and rejects unknown ROIs", async () => {

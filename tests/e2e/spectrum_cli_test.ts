@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { randomNetwork, writeNetwork } from "../../src/mod.ts";
+import { randomNetwork, writeNetwork } from "../../src/deno.ts";
 import { flybrain } from "../_cli.ts";
 
 Deno.test("flybrain spectrum --json prints the fields of the result for a random network", async () => {
