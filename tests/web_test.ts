@@ -2,7 +2,6 @@
 
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { safeSegments } from "../web/_static.ts";
-import { parseCsv } from "../web/app/_csv.ts";
 import { differingLabels } from "../web/app/_run.ts";
 
 Deno.test("safeSegments() refuses .., encoded .., dot files, backslashes and NUL", () => {
@@ -15,10 +14,7 @@ Deno.test("safeSegments() refuses .., encoded .., dot files, backslashes and NUL
   }
 });
 
-Deno.test("parseCsv() reads columns and differingLabels() names the parameters that differ", () => {
-  const t = parseCsv("a,b\n1,2\n3,\n");
-  deepEqual(Array.from(t.col.a), [1, 3]);
-  ok(Number.isNaN(t.col.b[1]));
+Deno.test("differingLabels() names the parameters that differ", () => {
   deepEqual(
     differingLabels([{ name: "x", options: { n: 30, out: "a" } }, {
       name: "y",

@@ -6,6 +6,16 @@
  * @module
  */
 
+import {
+  logsPath,
+  MANIFEST_FILE,
+  parseManifest,
+  runFolder,
+  runFolderUrl,
+  type Workflow,
+  WORKFLOWS,
+} from "../src/mod.ts";
+
 /** A URL prefix served from a folder. */
 export interface Mount {
   /** URL prefix without slashes at either end ("" for the site root). */
@@ -73,7 +83,7 @@ export function contentType(path: string): string {
 
 /** One run in the index. */
 export interface RunEntry {
-  workflow: string;
+  workflow: Workflow;
   run: string;
   /** URL of the run folder relative to the page, ending with a slash. */
   path: string;
@@ -93,28 +103,31 @@ async function folders(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** The runs under `<dataDir>/logs/<workflow>/<run>/` that have a readable manifest.json. */
+/**
+ * The runs under `<dataDir>/logs/<workflow>/<run>/` (the workflows that write run folders, in
+ * name order) whose manifest.json is readable and valid.
+ */
 export async function runIndex(dataDir: string): Promise<RunEntry[]> {
   const runs: RunEntry[] = [];
-  for (const workflow of await folders(`${dataDir}/logs`)) {
-    for (const run of await folders(`${dataDir}/logs/${workflow}`)) {
-      const dir = `${dataDir}/logs/${workflow}/${run}`;
-      let manifest: Record<string, unknown>;
+  for (const workflow of [...WORKFLOWS].sort()) {
+    for (const run of await folders(`${dataDir}/${logsPath(workflow)}`)) {
+      const dir = runFolder(dataDir, workflow, run);
+      let manifest;
       try {
-        manifest = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
+        manifest = parseManifest(JSON.parse(await Deno.readTextFile(`${dir}/${MANIFEST_FILE}`)), dir);
       } catch {
         continue;
       }
       const files: string[] = [];
       for await (const e of Deno.readDir(dir)) if (e.isFile) files.push(e.name);
       runs.push({
-        workflow: typeof manifest.workflow === "string" ? manifest.workflow : workflow,
+        workflow: manifest.workflow,
         run,
-        path: `data/logs/${encodeURIComponent(workflow)}/${encodeURIComponent(run)}/`,
-        status: manifest.status as string | undefined,
-        start: manifest.start as string | undefined,
+        path: `data/${runFolderUrl(workflow, run)}`,
+        status: manifest.status,
+        start: manifest.start,
         files: files.sort(),
-        options: (manifest.options ?? {}) as Record<string, unknown>,
+        options: manifest.options,
       });
     }
   }

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { column, type Table } from "./_csv.ts";
-import type { Run } from "./_run.ts";
+import type { Column, Table, TableSchema, Workflow } from "../../src/mod.ts";
+import type { Run, RunOf } from "./_run.ts";
 
 /** One curve or point set. */
 export interface SeriesSpec {
@@ -40,16 +40,16 @@ function distinct(values: Float64Array): number[] {
 }
 
 /** x and y of the rows where every `where` column equals its value. */
-function select(
-  table: Table,
-  file: string,
-  x: string,
-  y: string,
-  where: Record<string, number>,
+function select<S extends TableSchema>(
+  table: Table<S>,
+  x: Column<S>,
+  y: Column<S>,
+  where: Partial<Record<Column<S>, number>>,
 ): { x: number[]; y: number[] } {
-  const xs = column(table, x, file);
-  const ys = column(table, y, file);
-  const conds = Object.entries(where).map(([c, v]) => [column(table, c, file), v] as const);
+  const col = table.col as Record<Column<S>, Float64Array>;
+  const xs = col[x];
+  const ys = col[y];
+  const conds = (Object.entries(where) as [Column<S>, number][]).map(([c, v]) => [col[c], v] as const);
   const out = { x: [] as number[], y: [] as number[] };
   for (let r = 0; r < table.rows; r++) {
     if (conds.every(([c, v]) => c[r] === v)) {
@@ -65,27 +65,27 @@ function prefix(label: string): string {
 }
 
 /** Charts of lyapu_convergence runs: running estimates over time, final spectra. */
-export function convergenceCharts(runs: Run[], labels: string[]): ChartSpec[] {
+export function convergenceCharts(runs: RunOf<"lyapu_convergence">[], labels: string[]): ChartSpec[] {
   const running: SeriesSpec[] = [];
   const finals: SeriesSpec[] = [];
   runs.forEach((run, r) => {
-    const t = run.tables["convergence.csv"];
-    for (const s of distinct(column(t, "sample", "convergence.csv"))) {
-      for (const i of distinct(column(t, "i", "convergence.csv"))) {
+    const t = run.tables.convergence;
+    for (const s of distinct(t.col.sample)) {
+      for (const i of distinct(t.col.i)) {
         running.push({
           label: `${prefix(labels[r])}sample ${s} λ${i}`,
-          ...select(t, "convergence.csv", "time", "lambda", { sample: s, i }),
+          ...select(t, "time", "lambda", { sample: s, i }),
           color: r * 8 + i - 1,
           style: s === 0 ? "line" : "dash",
         });
       }
     }
-    const sp = run.tables["spectrum.csv"];
+    const sp = run.tables.spectrum;
     if (sp) {
-      for (const s of distinct(column(sp, "sample", "spectrum.csv"))) {
+      for (const s of distinct(sp.col.sample)) {
         finals.push({
           label: `${prefix(labels[r])}sample ${s}`,
-          ...select(sp, "spectrum.csv", "i", "lambda", { sample: s }),
+          ...select(sp, "i", "lambda", { sample: s }),
           color: r * 4 + s,
           style: "points",
         });
@@ -113,25 +113,25 @@ export function convergenceCharts(runs: Run[], labels: string[]): ChartSpec[] {
 }
 
 /** Charts of transition_2_chaos runs: λ_max against g; with more exponents D/N, H/N and spectra. */
-export function transitionCharts(runs: Run[], labels: string[]): ChartSpec[] {
+export function transitionCharts(runs: RunOf<"transition_2_chaos">[], labels: string[]): ChartSpec[] {
   const lmax: SeriesSpec[] = [];
   const perNeuron: SeriesSpec[] = [];
   const spectra: SeriesSpec[] = [];
   runs.forEach((run, r) => {
-    const t = run.tables["lambda_max.csv"];
-    const sum = run.tables["summary.csv"];
-    for (const s of distinct(column(t, "sample", "lambda_max.csv"))) {
+    const t = run.tables.lambdaMax;
+    const sum = run.tables.summary;
+    for (const s of distinct(t.col.sample)) {
       lmax.push({
         label: `${prefix(labels[r])}network ${s}`,
-        ...select(t, "lambda_max.csv", "g", "lambda_max", { sample: s }),
+        ...select(t, "g", "lambda_max", { sample: s }),
         color: r,
         style: "points",
       });
     }
     lmax.push({
       label: `${prefix(labels[r])}median`,
-      x: Array.from(column(sum, "g", "summary.csv")),
-      y: Array.from(column(sum, "median", "summary.csv")),
+      x: Array.from(sum.col.g),
+      y: Array.from(sum.col.median),
       color: r,
     });
     if (sum.col.D_over_N && sum.col.H_over_N) {
@@ -150,13 +150,13 @@ export function transitionCharts(runs: Run[], labels: string[]): ChartSpec[] {
         style: "dash",
       });
     }
-    const sp = run.tables["spectra.csv"];
+    const sp = run.tables.spectra;
     const n = Number(run.options.n);
     if (sp && n > 0) {
-      const gs = distinct(column(sp, "g", "spectra.csv"));
+      const gs = distinct(sp.col.g);
       gs.forEach((g, k) => {
-        for (const s of distinct(column(sp, "sample", "spectra.csv"))) {
-          const { x, y } = select(sp, "spectra.csv", "i", "lambda", { g, sample: s });
+        for (const s of distinct(sp.col.sample)) {
+          const { x, y } = select(sp, "i", "lambda", { g, sample: s });
           spectra.push({
             label: `${prefix(labels[r])}g=${g} network ${s}`,
             x: x.map((i) => i / n),
@@ -201,50 +201,50 @@ export function transitionCharts(runs: Run[], labels: string[]): ChartSpec[] {
 const GRAD_PARTS = ["weights", "gains", "shifts"] as const;
 
 /** Charts of training runs (train_rd_model, train_flybrain_*): loss, λ_max and gradient norms over epochs; spectra before and after. */
-export function trainingCharts(runs: Run[], labels: string[]): ChartSpec[] {
+export function trainingCharts(runs: RunOf<TrainingWorkflow>[], labels: string[]): ChartSpec[] {
   const loss: SeriesSpec[] = [];
   const lmax: SeriesSpec[] = [];
   const grads: SeriesSpec[] = [];
   const spectra: SeriesSpec[] = [];
   runs.forEach((run, r) => {
-    const t = run.tables["training.csv"];
-    const samples = distinct(column(t, "sample", "training.csv"));
+    const t = run.tables.training;
+    const samples = distinct(t.col.sample);
     for (const s of samples) {
       const c = r * samples.length + s;
       const name = `${prefix(labels[r])}sample ${s}`;
-      loss.push({ label: name, ...select(t, "training.csv", "epoch", "loss", { sample: s }), color: c });
+      loss.push({ label: name, ...select(t, "epoch", "loss", { sample: s }), color: c });
       lmax.push({
         label: name,
-        ...select(t, "training.csv", "epoch", "lambda_max", { sample: s }),
+        ...select(t, "epoch", "lambda_max", { sample: s }),
         color: c,
       });
       GRAD_PARTS.forEach((part, p) => {
-        const col = `grad_norm_${part}`;
-        if (!t.col[col] || t.col[col].every((v) => Number.isNaN(v))) return;
+        const col = `grad_norm_${part}` as const;
+        if (t.col[col].every((v) => Number.isNaN(v))) return;
         grads.push({
           label: `${name} ${part}`,
-          ...select(t, "training.csv", "epoch", col, { sample: s }),
+          ...select(t, "epoch", col, { sample: s }),
           color: c * 3 + p,
           style: p === 0 ? "line" : "dash",
         });
       });
     }
-    const sp = run.tables["spectra.csv"];
+    const sp = run.tables.spectra;
     if (sp) {
-      const epochs = distinct(column(sp, "epoch", "spectra.csv"));
+      const epochs = distinct(sp.col.epoch);
       const last = epochs[epochs.length - 1];
-      for (const s of distinct(column(sp, "sample", "spectra.csv"))) {
+      for (const s of distinct(sp.col.sample)) {
         const c = r * samples.length + s;
         spectra.push({
           label: `${prefix(labels[r])}sample ${s} before (epoch 0)`,
-          ...select(sp, "spectra.csv", "i", "lambda", { sample: s, epoch: epochs[0] }),
+          ...select(sp, "i", "lambda", { sample: s, epoch: epochs[0] }),
           color: c,
           style: "dash",
         });
         if (last !== epochs[0]) {
           spectra.push({
             label: `${prefix(labels[r])}sample ${s} after (epoch ${last})`,
-            ...select(sp, "spectra.csv", "i", "lambda", { sample: s, epoch: last }),
+            ...select(sp, "i", "lambda", { sample: s, epoch: last }),
             color: c,
           });
         }
@@ -276,13 +276,21 @@ export function trainingCharts(runs: Run[], labels: string[]): ChartSpec[] {
   return charts;
 }
 
+/** The training workflows (their runs share one format). */
+type TrainingWorkflow = Exclude<Workflow, "lyapu_convergence" | "transition_2_chaos">;
+
+/** The runs of one workflow, typed by it. */
+function ofWorkflow<W extends Workflow>(runs: Run[], workflows: readonly W[]): RunOf<W>[] {
+  return runs.filter((r): r is RunOf<W> => (workflows as readonly Workflow[]).includes(r.workflow));
+}
+
 /** The charts of runs of one workflow. */
 export function chartsFor(runs: Run[], labels: string[]): ChartSpec[] {
   const workflow = runs[0].workflow;
   if (runs.some((r) => r.workflow !== workflow)) {
     throw new Error("Cannot compare runs of different workflows: pick runs of one kind");
   }
-  if (workflow === "lyapu_convergence") return convergenceCharts(runs, labels);
-  if (workflow === "transition_2_chaos") return transitionCharts(runs, labels);
-  return trainingCharts(runs, labels);
+  if (workflow === "lyapu_convergence") return convergenceCharts(ofWorkflow(runs, [workflow]), labels);
+  if (workflow === "transition_2_chaos") return transitionCharts(ofWorkflow(runs, [workflow]), labels);
+  return trainingCharts(ofWorkflow(runs, [workflow]), labels);
 }

@@ -5,10 +5,14 @@
  * @module
  */
 
-import { type Activation, parseActivation } from "../../src/activation.ts";
-import { SPECTRUM_DEFAULTS } from "../../src/lyapunov_spectrum.ts";
-import { checkRoi, type Roi } from "../../src/connectome.ts";
-import { RANDOM_NETWORK_DEFAULTS } from "../../src/network.ts";
+import {
+  type Activation,
+  checkRoi,
+  parseActivation,
+  RANDOM_NETWORK_DEFAULTS,
+  type Roi,
+  SPECTRUM_DEFAULTS,
+} from "../../src/mod.ts";
 
 /** What the explorer computes. */
 export interface ExplorerConfig {

@@ -1,90 +1,64 @@
 /**
- * A run as the viewer sees it: its manifest and the CSV tables it plots, loaded from the
- * server (a run folder URL) or from files the user opened.
+ * A run as the viewer sees it: its manifest and the CSV tables it plots, read by the library's
+ * run reader (src/runs/read.ts), loaded from the server (a run folder URL) or from files the
+ * user opened.
  *
  * @module
  */
 
-import { parseCsv, type Table } from "./_csv.ts";
+import {
+  MANIFEST_FILE,
+  parseManifest,
+  readRun,
+  type RunData,
+  runFiles,
+  type Workflow,
+} from "../../src/mod.ts";
 
-/** The workflows the viewer plots, and the tables each needs (optional ones may be absent). */
-export const WORKFLOW_TABLES: Readonly<Record<string, { required: string[]; optional: string[] }>> = {
-  lyapu_convergence: { required: ["convergence.csv"], optional: ["spectrum.csv"] },
-  transition_2_chaos: { required: ["lambda_max.csv", "summary.csv"], optional: ["spectra.csv"] },
-  train_rd_model: { required: ["training.csv"], optional: ["spectra.csv"] },
-  train_flybrain_full: { required: ["training.csv"], optional: ["spectra.csv"] },
-  train_flybrain_pop: { required: ["training.csv"], optional: ["spectra.csv"] },
+/** A loaded run: its manifest and tables (typed by its workflow), where it came from, its name. */
+export type Run = RunData & {
+  /** Where it came from: a folder URL or "files:<name>:<time>". */
+  id: string;
+  name: string;
+  options: Record<string, unknown>;
 };
 
-/** A loaded run. */
-export interface Run {
-  /** Where it came from: a folder URL or "files:<name>". */
-  id: string;
-  workflow: string;
-  name: string;
-  manifest: Record<string, unknown>;
-  options: Record<string, unknown>;
-  tables: Record<string, Table>;
+/** A loaded run of one workflow. */
+export type RunOf<W extends Workflow> = Extract<Run, { workflow: W }>;
+
+function loaded(id: (name: string) => string, texts: Record<string, string>): Run {
+  const run = readRun(texts);
+  const name = run.manifest.run;
+  return { ...run, id: id(name), name, options: run.manifest.options };
 }
 
-function build(id: string, manifest: Record<string, unknown>, texts: Record<string, string>): Run {
-  const workflow = String(manifest.workflow ?? "");
-  const spec = WORKFLOW_TABLES[workflow];
-  if (spec === undefined) {
-    throw new Error(
-      `Cannot show the run: workflow "${workflow}" is not one the viewer plots (${
-        Object.keys(WORKFLOW_TABLES).join(", ")
-      })`,
-    );
-  }
-  const tables: Record<string, Table> = {};
-  for (const file of [...spec.required, ...spec.optional]) {
-    if (texts[file] === undefined) {
-      if (spec.required.includes(file)) throw new Error(`Cannot show the run: ${file} is missing`);
-      continue;
-    }
-    tables[file] = parseCsv(texts[file]);
-  }
-  return {
-    id,
-    workflow,
-    name: String(manifest.run ?? id),
-    manifest,
-    options: (manifest.options ?? {}) as Record<string, unknown>,
-    tables,
-  };
-}
-
-/** Loads a run from its folder URL (ending with a slash). */
+/** Loads a run from its folder URL (ending with a slash): its manifest, then the tables it lists. */
 export async function fetchRun(folder: string): Promise<Run> {
   const get = async (file: string): Promise<string | undefined> => {
     const res = await fetch(new URL(file, new URL(folder, location.href)));
     return res.ok ? await res.text() : undefined;
   };
-  const manifestText = await get("manifest.json");
-  if (manifestText === undefined) throw new Error(`Cannot load the run ${folder}: no manifest.json`);
-  const manifest = JSON.parse(manifestText);
-  const spec = WORKFLOW_TABLES[String(manifest.workflow)];
-  // Fetch the optional tables the manifest lists (all of them when it lists no files).
-  const listed = Array.isArray(manifest.files) ? new Set(manifest.files as string[]) : undefined;
-  const names = spec ? [...spec.required, ...spec.optional.filter((f) => listed?.has(f) ?? true)] : [];
-  const texts: Record<string, string> = {};
-  await Promise.all(names.map(async (n) => {
-    const t = await get(n);
-    if (t !== undefined) texts[n] = t;
-  }));
-  return build(folder, manifest, texts);
+  const manifestText = await get(MANIFEST_FILE);
+  if (manifestText === undefined) throw new Error(`Cannot load the run ${folder}: no ${MANIFEST_FILE}`);
+  const texts: Record<string, string> = { [MANIFEST_FILE]: manifestText };
+  const manifest = parseManifest(JSON.parse(manifestText), `${folder}${MANIFEST_FILE}`);
+  await Promise.all(
+    runFiles(manifest).map(async (name) => {
+      const text = await get(name);
+      if (text !== undefined) texts[name] = text;
+    }),
+  );
+  return loaded(() => folder, texts);
 }
 
 /** Loads a run from opened files (manifest.json and its CSV tables, e.g. a whole run folder). */
 export async function readRunFiles(files: ArrayLike<File>): Promise<Run> {
   const texts: Record<string, string> = {};
   for (const file of Array.from(files)) texts[file.name] = await file.text();
-  if (texts["manifest.json"] === undefined) {
-    throw new Error("Cannot open the run: select its manifest.json together with its CSV files");
+  if (texts[MANIFEST_FILE] === undefined) {
+    throw new Error(`Cannot open the run: select its ${MANIFEST_FILE} together with its CSV files`);
   }
-  const manifest = JSON.parse(texts["manifest.json"]);
-  return build(`files:${manifest.run ?? "run"}:${Date.now()}`, manifest, texts);
+  return loaded((name) => `files:${name}:${Date.now()}`, texts);
 }
 
 /** Options that are bookkeeping, not parameters, and never label a curve. */

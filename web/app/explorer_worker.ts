@@ -6,16 +6,18 @@
  * @module
  */
 
-// The library's modules one by one, not src/mod.ts: that also exports the file readers
-// (connectome tables through csv-parse, which needs Node's Buffer), which have no place here.
-import { usesGainsAndShifts } from "../../src/activation.ts";
-import { buildConnectome, type ConnectomeTable, connectomeTable } from "../../src/connectome.ts";
-import { type Core, loadCore } from "../../src/core.ts";
-import { randomNetwork } from "../../src/network.ts";
-import { spectrumJson } from "../../src/spectrum_json.ts";
-import { linspace } from "../../src/transition.ts";
+import {
+  buildConnectome,
+  type ConnectomeTable,
+  connectomeTable,
+  type Core,
+  linspace,
+  loadCore,
+  randomNetwork,
+  spectrumJson,
+  usesGainsAndShifts,
+} from "../../src/mod.ts";
 import type { ExplorerConfig } from "./_config.ts";
-import { parseRecords } from "./_csv.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
 
 const scope = self as unknown as {
@@ -39,11 +41,13 @@ function connectome(roi: string): Promise<ConnectomeTable> {
       if (!response.ok) {
         throw new Error(`Cannot load the ${roi} connectome (${url.pathname}: HTTP ${response.status})`);
       }
-      return parseRecords(await response.text());
+      return await response.text();
     };
     tables.set(
       roi,
-      Promise.all([text("neurons.csv"), text("edges.csv")]).then(([n, e]) => connectomeTable(n, e)),
+      Promise.all([text("neurons.csv"), text("edges.csv")]).then(([n, e]) =>
+        connectomeTable(n, e, `${roi}/neurons.csv`, `${roi}/edges.csv`)
+      ),
     );
   }
   return tables.get(roi)!;

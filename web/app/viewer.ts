@@ -10,13 +10,7 @@
 import { chartsFor } from "./_charts.ts";
 import { drawChart } from "./_plot.ts";
 import { differingLabels, fetchRun, readRunFiles, type Run } from "./_run.ts";
-
-interface IndexEntry {
-  workflow: string;
-  run: string;
-  path: string;
-  status?: string;
-}
+import type { RunEntry as IndexEntry } from "../_static.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const opened = new Map<string, Run>();
