@@ -1,6 +1,6 @@
 /**
- * Builds the page's scripts: bundles the browser entry points (web/app/*.ts with the library
- * from src/) with `deno bundle`, and vendors uPlot and the AssemblyScript loader from text
+ * Builds the page's scripts: bundles the browser entry points (web/app/*.ts with the library's
+ * browser entry, src/mod.ts) with `deno bundle`, and vendors uPlot and the AssemblyScript loader from text
  * imports (no copy of the npm cache is read at run time). `--out DIR` writes the generated
  * files only (what `deno task web` serves next to web/); `--dist DIR` writes a complete static
  * site (pages, scripts, vendor files and build/flybrain.wasm) with relative URLs.
