@@ -1,6 +1,6 @@
-/** The page's pure modules: URL path checks, CSV columns, run labels (the page itself: tests/e2e/web_test.ts). */
+/** The page's pure modules: URL path checks, run labels (the page itself: tests/e2e/web_test.ts). */
 
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal } from "node:assert/strict";
 import { safeSegments } from "../web/_static.ts";
 import { differingLabels } from "../web/app/_run.ts";
 
