@@ -24,8 +24,8 @@ import {
   TRANSITION_JSON,
   WORKFLOW_TABLES,
   WORKFLOWS,
-} from "../src/mod.ts";
-import { flybrain, ROOT } from "./_cli.ts";
+} from "../../src/mod.ts";
+import { flybrain, ROOT } from "../_cli.ts";
 
 /** Every file of a run folder, by name. */
 async function folderTexts(dir: string): Promise<Record<string, string>> {
