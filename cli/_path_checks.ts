@@ -119,6 +119,7 @@ export async function checkPathOptions(cmd: Command, args: readonly string[]): P
     }
     const value = cmd.getOptionValue(option.attributeName()) as string | undefined;
     if (value === undefined) continue;
+    if (value.trim() === "") throw new Error(`Cannot run: ${flag} is empty; give a path`);
     const role = option.role;
     if (role.kind === "outputRoot") {
       await checkWritablePlace(flag, value, await realTarget(value));

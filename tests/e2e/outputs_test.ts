@@ -112,8 +112,10 @@ Deno.test("--out / and other system folders are refused with one line", async ()
   refused(await flybrain("connectome", "--out", "/etc/flybrain.json"), /is a system folder/);
 });
 
-Deno.test("a repeated --out is refused with one line", async () => {
+Deno.test("a repeated or empty --out is refused with one line", async () => {
   const dir = await Deno.makeTempDir();
+  refused(await flybrain(...SWEEP, "--out", ""), /--out is empty/);
+  refused(await flybrain("connectome", "--out="), /--out is empty/);
   refused(
     await flybrain(...SWEEP, "--out", `${dir}/a`, "--out", `${dir}/b`),
     /--out is given more than once/,
