@@ -8,7 +8,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { dirname } from "node:path";
 import { errorMessage, sandboxFor } from "../../cli/main.ts";
-import { type CliResult, flybrain, flybrainArgs, oneLine, ROOT } from "../_cli.ts";
+import { type CliResult, flybrain, flybrainShell, oneLine, ROOT, run, shellQuote } from "../_cli.ts";
 
 const SWEEP = [
   "transition_2_chaos",
@@ -69,19 +69,9 @@ function canUnshare(): boolean {
   return unshareWorks;
 }
 
-/** Runs `deno task flybrain <args>` through `sh -c` with `prefix` (e.g. an unshare call). */
-async function flybrainIn(script: (command: string) => string, ...args: string[]): Promise<CliResult> {
-  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const command = [Deno.execPath(), ...flybrainArgs(...args)].map(quote).join(" ");
-  const out = await new Deno.Command("sh", {
-    args: ["-c", script(command)],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+/** Runs `deno task flybrain <args>` through `sh -c script(command)` (e.g. inside an unshare call). */
+function flybrainIn(script: (command: string) => string, ...args: string[]): Promise<CliResult> {
+  return run("sh", ["-c", script(flybrainShell(...args))]);
 }
 
 /** A user that owns nothing here: the current user seen as uid 1000 in a user namespace. */
@@ -250,8 +240,9 @@ Deno.test("a full disk is one line, exit code 2, and leaves no half-written file
   const dir = await Deno.makeTempDir();
   const onTmpfs = (kb: number) => (command: string) =>
     `exec unshare --user --map-root-user --mount -- sh -c ` +
-    `'mount -t tmpfs -o size=${kb}k tmpfs ${dir} && ${command.replaceAll("'", `'\\''`)}; ` +
-    `s=$?; find ${dir} -name "*.tmp"; exit $s'`;
+    shellQuote(
+      `mount -t tmpfs -o size=${kb}k tmpfs ${dir} && ${command}; s=$?; find ${dir} -name "*.tmp"; exit $s`,
+    );
   const net = await flybrainIn(onTmpfs(64), "connectome", "--out", `${dir}/net.json`);
   refused(net, /Cannot write .*net.json: no space left on device$/);
   equal(net.stdout, "");
