@@ -56,7 +56,8 @@ async function realTarget(path: string): Promise<string> {
       const real = await Deno.realPath(head);
       return resolve(real, ...tail);
     } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound) || head === "/") throw e;
+      const missing = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
+      if (!missing || head === "/") throw e;
       tail.unshift(basename(head));
       head = dirname(head);
     }
@@ -68,7 +69,7 @@ async function lstatOrNothing(path: string): Promise<Deno.FileInfo | undefined> 
   try {
     return await Deno.lstat(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return undefined;
     throw e;
   }
 }

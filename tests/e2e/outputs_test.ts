@@ -83,6 +83,7 @@ Deno.test("an output root that is a file, or in a missing folder, is one line an
   await Deno.writeTextFile(`${dir}/file`, "x");
   refused(await flybrain(...SWEEP, "--out", `${dir}/file`), /--out .*file: it is not a folder$/);
   refused(await flybrain(...SWEEP, "--out", `${dir}/missing/out`), /folder .*missing does not exist$/);
+  refused(await flybrain(...SWEEP, "--out", `${dir}/file/out`), /file is not a folder$/);
   refused(
     await flybrain("connectome", "--out", `${dir}/missing/net.json`),
     /folder .*missing does not exist$/,
