@@ -56,7 +56,8 @@ async function realTarget(path: string): Promise<string> {
       const real = await Deno.realPath(head);
       return resolve(real, ...tail);
     } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound) || head === "/") throw e;
+      const missing = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
+      if (!missing || head === "/") throw e;
       tail.unshift(basename(head));
       head = dirname(head);
     }
@@ -68,7 +69,7 @@ async function lstatOrNothing(path: string): Promise<Deno.FileInfo | undefined> 
   try {
     return await Deno.lstat(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return undefined;
     throw e;
   }
 }
@@ -119,6 +120,7 @@ export async function checkPathOptions(cmd: Command, args: readonly string[]): P
     }
     const value = cmd.getOptionValue(option.attributeName()) as string | undefined;
     if (value === undefined) continue;
+    if (value.trim() === "") throw new Error(`Cannot run: ${flag} is empty; give a path`);
     const role = option.role;
     if (role.kind === "outputRoot") {
       await checkWritablePlace(flag, value, await realTarget(value));

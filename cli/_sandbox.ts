@@ -1,9 +1,10 @@
 /**
- * The sandbox of a run (docs/design.md#12-command-line-and-sandbox): the command runs again in a child Deno with permissions
- * derived from its path options (cli/_path_option.ts) and their values: reads limited to the
- * project's code, build and data plus the named input files, writes limited to the folders of
- * the output root the command writes in (or to its output file), no network, no subprocesses,
- * no prompts. The parent only waits and passes signals on.
+ * The sandbox of a run (docs/design.md#12-command-line-and-sandbox): the command runs again in
+ * a child Deno with permissions derived from its path options (cli/_path_option.ts) and their
+ * values: reads limited to the project's code, build and data plus the named input files and
+ * the output root, writes limited to the folders of the output root the command writes in (or
+ * to its output file), no network, no subprocesses, no prompts. The parent only waits and
+ * passes signals on.
  *
  * @module
  */
@@ -16,7 +17,7 @@ import { PathOption } from "./_path_option.ts";
 export interface SandboxSpec {
   /** Files or folders it may read besides the project's own. */
   read: string[];
-  /** Folders it may write (the output root); it may read them too. */
+  /** Files or folders it may write (and read). */
   write: string[];
 }
 

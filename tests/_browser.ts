@@ -6,7 +6,7 @@
  */
 
 import { type Browser, chromium } from "playwright-core";
-import { ROOT } from "./_cli.ts";
+import { ROOT, run } from "./_cli.ts";
 
 /** Where the browser tests save their screenshots (git-ignored). */
 export const SCREENSHOTS = `${ROOT}tests/output/screenshots`;
@@ -16,16 +16,9 @@ export const CHROMIUM = "/usr/bin/chromium";
 
 /** Runs a Deno script with arguments; throws with its stderr when it fails. */
 export async function deno(...args: string[]): Promise<string> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  if (!out.success) throw new Error(`deno ${args.join(" ")} failed: ${dec.decode(out.stderr)}`);
-  return dec.decode(out.stdout);
+  const out = await run(Deno.execPath(), args);
+  if (out.code !== 0) throw new Error(`deno ${args.join(" ")} failed: ${out.stderr}`);
+  return out.stdout;
 }
 
 /** A running page server. */

@@ -21,10 +21,10 @@ export function flybrainArgs(...args: string[]): string[] {
   return [...denoJson.tasks.flybrain.command.split(" ").slice(1), ...args];
 }
 
-/** Runs `deno task flybrain <args>` and waits for it. */
-export async function flybrain(...args: string[]): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: flybrainArgs(...args),
+/** Runs a program in the project's folder (with NO_COLOR) and waits for it. */
+export async function run(program: string, args: string[]): Promise<CliResult> {
+  const out = await new Deno.Command(program, {
+    args,
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",
@@ -32,6 +32,31 @@ export async function flybrain(...args: string[]): Promise<CliResult> {
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Runs `deno task flybrain <args>` and waits for it. */
+export function flybrain(...args: string[]): Promise<CliResult> {
+  return run(Deno.execPath(), flybrainArgs(...args));
+}
+
+/** Quotes a word for `sh`. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `deno task flybrain <args>` as one `sh` command line. */
+export function flybrainShell(...args: string[]): string {
+  return [Deno.execPath(), ...flybrainArgs(...args)].map(shellQuote).join(" ");
+}
+
+/** Pids of a process and its descendants (the sandboxed child runs the command). */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  try {
+    const children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();
+    for (const c of children.split(/\s+/).filter(Boolean)) out.push(...processTree(Number(c)));
+  } catch { /* gone */ }
+  return out;
 }
 
 /** Asserts-free check that a failed command printed exactly one line; returns that line. */

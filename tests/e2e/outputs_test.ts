@@ -8,7 +8,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { dirname } from "node:path";
 import { errorMessage, sandboxFor } from "../../cli/main.ts";
-import { type CliResult, flybrain, flybrainArgs, oneLine, ROOT } from "../_cli.ts";
+import { type CliResult, flybrain, flybrainShell, oneLine, ROOT, run, shellQuote } from "../_cli.ts";
 
 const SWEEP = [
   "transition_2_chaos",
@@ -69,19 +69,9 @@ function canUnshare(): boolean {
   return unshareWorks;
 }
 
-/** Runs `deno task flybrain <args>` through `sh -c` with `prefix` (e.g. an unshare call). */
-async function flybrainIn(script: (command: string) => string, ...args: string[]): Promise<CliResult> {
-  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const command = [Deno.execPath(), ...flybrainArgs(...args)].map(quote).join(" ");
-  const out = await new Deno.Command("sh", {
-    args: ["-c", script(command)],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+/** Runs `deno task flybrain <args>` through `sh -c script(command)` (e.g. inside an unshare call). */
+function flybrainIn(script: (command: string) => string, ...args: string[]): Promise<CliResult> {
+  return run("sh", ["-c", script(flybrainShell(...args))]);
 }
 
 /** A user that owns nothing here: the current user seen as uid 1000 in a user namespace. */
@@ -93,6 +83,7 @@ Deno.test("an output root that is a file, or in a missing folder, is one line an
   await Deno.writeTextFile(`${dir}/file`, "x");
   refused(await flybrain(...SWEEP, "--out", `${dir}/file`), /--out .*file: it is not a folder$/);
   refused(await flybrain(...SWEEP, "--out", `${dir}/missing/out`), /folder .*missing does not exist$/);
+  refused(await flybrain(...SWEEP, "--out", `${dir}/file/out`), /file is not a folder$/);
   refused(
     await flybrain("connectome", "--out", `${dir}/missing/net.json`),
     /folder .*missing does not exist$/,
@@ -112,8 +103,10 @@ Deno.test("--out / and other system folders are refused with one line", async ()
   refused(await flybrain("connectome", "--out", "/etc/flybrain.json"), /is a system folder/);
 });
 
-Deno.test("a repeated --out is refused with one line", async () => {
+Deno.test("a repeated or empty --out is refused with one line", async () => {
   const dir = await Deno.makeTempDir();
+  refused(await flybrain(...SWEEP, "--out", ""), /--out is empty/);
+  refused(await flybrain("connectome", "--out="), /--out is empty/);
   refused(
     await flybrain(...SWEEP, "--out", `${dir}/a`, "--out", `${dir}/b`),
     /--out is given more than once/,
@@ -248,8 +241,9 @@ Deno.test("a full disk is one line, exit code 2, and leaves no half-written file
   const dir = await Deno.makeTempDir();
   const onTmpfs = (kb: number) => (command: string) =>
     `exec unshare --user --map-root-user --mount -- sh -c ` +
-    `'mount -t tmpfs -o size=${kb}k tmpfs ${dir} && ${command.replaceAll("'", `'\\''`)}; ` +
-    `s=$?; find ${dir} -name "*.tmp"; exit $s'`;
+    shellQuote(
+      `mount -t tmpfs -o size=${kb}k tmpfs ${dir} && ${command}; s=$?; find ${dir} -name "*.tmp"; exit $s`,
+    );
   const net = await flybrainIn(onTmpfs(64), "connectome", "--out", `${dir}/net.json`);
   refused(net, /Cannot write .*net.json: no space left on device$/);
   equal(net.stdout, "");

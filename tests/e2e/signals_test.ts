@@ -6,23 +6,13 @@
  */
 
 import { equal, ok } from "node:assert/strict";
-import { flybrainArgs, ROOT } from "../_cli.ts";
+import { flybrainShell, processTree, ROOT } from "../_cli.ts";
 
 /** A spectrum that runs for minutes. */
 const LONG_SPECTRUM = ["spectrum", "--n", "300", "--nle", "300", "--tsim", "100000"];
 
 /** Time a stopped command may take, in ms: the requirement is one second; the margin is for a loaded machine. */
 const STOP_WITHIN_MS = 1500;
-
-/** Pids of a process and its descendants. */
-function processTree(pid: number): number[] {
-  const out = [pid];
-  try {
-    const children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();
-    for (const c of children.split(/\s+/).filter(Boolean)) out.push(...processTree(Number(c)));
-  } catch { /* gone */ }
-  return out;
-}
 
 function alive(pid: number): boolean {
   try {
@@ -58,8 +48,7 @@ async function stopWith(
   target: "process" | "group",
   args: string[],
 ): Promise<{ code: number; ms: number; left: number[]; stderr: string }> {
-  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const command = [Deno.execPath(), ...flybrainArgs(...args)].map(quote).join(" ");
+  const command = flybrainShell(...args);
   // setsid: its own process group, so that the group signal reaches nothing else.
   const sh = new Deno.Command("setsid", {
     // sh ignores both signals (and so, like a script's background job, starts the command ignoring them).

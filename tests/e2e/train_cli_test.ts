@@ -2,20 +2,10 @@
 
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { flybrain, flybrainArgs, oneLine, ROOT, skipWithout } from "../_cli.ts";
+import { flybrain, flybrainArgs, oneLine, processTree, ROOT, skipWithout } from "../_cli.ts";
 
 function csvRows(path: string): Record<string, string>[] {
   return parse(Deno.readTextFileSync(path), { columns: true });
-}
-
-/** Pids of a process and its descendants (the sandboxed child runs the workflow). */
-function processTree(pid: number): number[] {
-  const out = [pid];
-  try {
-    const children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();
-    for (const c of children.split(/\s+/).filter(Boolean)) out.push(...processTree(Number(c)));
-  } catch { /* gone */ }
-  return out;
 }
 
 Deno.test("train_rd_model killed with SIGKILL and resumed ends with the same parameters as an uninterrupted run", async () => {
