@@ -69,6 +69,7 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
 /** Values of the options of {@linkcode networkOptions}. */
 export interface NetworkFlags {
   network?: string;
+  neurons?: string;
   n: number;
   g: number;
   seed?: number;
@@ -81,10 +82,16 @@ export function networkOptions(cmd: Command): Command {
     .addOption(
       new PathOption(
         "--network <file>",
-        "network file (JSON, docs/design.md#10-network-file); else a random network",
-        {
-          kind: "input",
-        },
+        "network file: .json (docs/design.md#10-network-file), .npy (W[post, pre]), .npz (W, gains, shifts, " +
+          "types, h0, q0) or .csv edge list (pre,post,weight); else a random network",
+        { kind: "input" },
+      ),
+    )
+    .addOption(
+      new PathOption(
+        "--neurons <file>",
+        "neurons table (id,type) fixing the indices and types of a .csv edge list",
+        { kind: "input" },
       ),
     )
     .option("--n <n>", "random network: neurons", positiveInt, WORKFLOW_DEFAULTS.n)
@@ -97,7 +104,7 @@ export function networkOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--activation <name>",
-        `activation of a random network (${Object.keys(ACTIVATION_ALIASES).join(", ")})`,
+        `activation of a random, .npy, .npz or .csv network (${Object.keys(ACTIVATION_ALIASES).join(", ")})`,
       )
         .default(RANDOM_NETWORK_DEFAULTS.activation)
         .argParser(activation),
@@ -184,7 +191,11 @@ export function spectrumOptions(cmd: Command, config: SpectrumOptionsConfig = {}
 
 /** The network and spectrum inputs named by the options of {@linkcode networkOptions}. */
 export async function resolveNetwork(opts: NetworkFlags): Promise<NetworkFile & { source: string }> {
-  if (opts.network !== undefined) return { ...(await readNetwork(opts.network)), source: opts.network };
+  if (opts.network !== undefined) {
+    const file = await readNetwork(opts.network, { activation: opts.activation, neurons: opts.neurons });
+    return { ...file, source: opts.network };
+  }
+  if (opts.neurons !== undefined) throw new Error("--neurons needs a .csv edge list in --network");
   const seed = opts.seed ?? RANDOM_NETWORK_DEFAULTS.seed;
   const network: Network = randomNetwork({ n: opts.n, g: opts.g, seed, activation: opts.activation });
   return { network, source: `random network n=${opts.n} g=${opts.g} seed=${seed} ${network.activation}` };

@@ -60,6 +60,16 @@ export {
   type NetworkFileOptions,
   parseNetworkFile,
 } from "./network_file.ts";
+export {
+  type NetworkFormat,
+  networkFormat,
+  parseNetworkBytes,
+  type ParseNetworkOptions,
+} from "./network_parse.ts";
+export { parseNetworkNpy } from "./network_npy.ts";
+export { NPZ_ARRAYS, parseNetworkNpz } from "./network_npz.ts";
+export { type NeuronTable, parseNetworkCsv, parseNeuronTable } from "./network_csv.ts";
+export { type NpyArray, parseNpy } from "./npy_parse.ts";
 export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
 export {
   linspace,

@@ -9,9 +9,9 @@
  * @module
  */
 
-import { parseActivation } from "./activation.ts";
+import { networkFromParts } from "./_network_parts.ts";
 import type { LyapunovSpectrumOptions } from "./lyapunov_spectrum.ts";
-import { type Network, parameterCount, validateNetwork } from "./network.ts";
+import type { Network } from "./network.ts";
 
 /** The spectrum options a network file may set. */
 export type NetworkFileOptions = Pick<
@@ -70,12 +70,6 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
     throw new SyntaxError(`${where}: "n" must be a positive integer, got ${JSON.stringify(n)}`);
   }
-  let activation;
-  try {
-    activation = parseActivation(String(d.activation ?? "tanh"));
-  } catch (e) {
-    throw new SyntaxError(`${where}: ${(e as Error).message}`);
-  }
   let weights: Float64Array;
   if (d.weights !== undefined) {
     weights = Float64Array.from(numbers(where, "weights", d.weights));
@@ -105,34 +99,6 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
     throw new SyntaxError(`${where}: needs "weights" (n*n) or "edges" ([[pre, post, w], ...])`);
   }
   const types = d.types === undefined ? undefined : Int32Array.from(numbers(where, "types", d.types, true));
-  const partial: Network = {
-    n,
-    weights,
-    activation,
-    types,
-    gains: new Float64Array(),
-    shifts: new Float64Array(),
-  };
-  const count = types === undefined ? n : parameterCount(partial);
-  const network: Network = {
-    ...partial,
-    gains: d.gains === undefined
-      ? new Float64Array(count).fill(1)
-      : Float64Array.from(numbers(where, "gains", d.gains)),
-    shifts: d.shifts === undefined
-      ? new Float64Array(count)
-      : Float64Array.from(numbers(where, "shifts", d.shifts)),
-  };
-  if (Array.isArray(d.typeNames)) network.typeNames = d.typeNames.map(String);
-  if (Array.isArray(d.ids)) network.ids = d.ids as (number | string)[];
-  try {
-    validateNetwork(network);
-  } catch (e) {
-    throw new SyntaxError(`${where}: ${(e as Error).message}`);
-  }
-  const out: NetworkFile = { network };
-  if (d.h0 !== undefined) out.h0 = Float64Array.from(numbers(where, "h0", d.h0));
-  if (d.q0 !== undefined) out.q0 = Float64Array.from(numbers(where, "q0", d.q0));
   const options: Record<string, number | "auto"> = {};
   const given = { ...(typeof d.options === "object" && d.options !== null ? d.options : {}) } as Record<
     string,
@@ -146,8 +112,19 @@ export function parseNetworkFile(json: unknown, where = "network"): NetworkFile 
     }
     options[key] = value as number | "auto";
   }
-  if (Object.keys(options).length > 0) out.options = options as NetworkFileOptions;
-  return out;
+  return networkFromParts({
+    n,
+    activation: String(d.activation ?? "tanh"),
+    weights,
+    types,
+    gains: d.gains === undefined ? undefined : Float64Array.from(numbers(where, "gains", d.gains)),
+    shifts: d.shifts === undefined ? undefined : Float64Array.from(numbers(where, "shifts", d.shifts)),
+    typeNames: Array.isArray(d.typeNames) ? d.typeNames.map(String) : undefined,
+    ids: Array.isArray(d.ids) ? d.ids as (number | string)[] : undefined,
+    h0: d.h0 === undefined ? undefined : Float64Array.from(numbers(where, "h0", d.h0)),
+    q0: d.q0 === undefined ? undefined : Float64Array.from(numbers(where, "q0", d.q0)),
+    options: options as NetworkFileOptions,
+  }, where);
 }
 
 /** The JSON object of a network file (dense weights). */

@@ -1,24 +1,46 @@
 /**
- * Reading and writing network files on disk (Deno); the format itself is src/network_file.ts.
+ * Reading and writing network files on disk (Deno). Reading takes any format of
+ * src/network_parse.ts (JSON, `.npy`, `.npz`, CSV edge list); writing writes the JSON format
+ * (src/network_file.ts) atomically.
  *
  * @module
  */
 
 import { writeFileAtomic } from "./atomic_write.ts";
 import type { Network } from "./network.ts";
-import {
-  type NetworkFile,
-  type NetworkFileExtras,
-  networkFileJson,
-  parseNetworkFile,
-} from "./network_file.ts";
+import { parseNeuronTable } from "./network_csv.ts";
+import { type NetworkFile, type NetworkFileExtras, networkFileJson } from "./network_file.ts";
+import { NETWORK_FILE_FORMAT, parseNetworkBytes } from "./network_parse.ts";
 
-/** What a network file is, for error messages. */
-const NETWORK_FILE_FORMAT = 'a network file: a JSON object with "n" and "weights" (n*n) or "edges"';
+/** Options of {@linkcode readNetwork}. */
+export interface ReadNetworkOptions {
+  /** Activation of a `.npy`, `.npz` or CSV network (a JSON file names its own). @default {"tanh"} */
+  activation?: string;
+  /** Path of a neurons table (`id,type`) giving the indices and types of a CSV edge list. */
+  neurons?: string;
+}
+
+async function readBytes(path: string, what: string, expected: string): Promise<Uint8Array> {
+  const fail = (reason: string): never => {
+    throw new Error(`Cannot read ${what} ${path}: ${reason}; expected ${expected}`);
+  };
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) fail("it is a folder");
+    if (!info.isFile) fail("not a regular file");
+    return await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) fail("no such file");
+    if (e instanceof Deno.errors.PermissionDenied) fail("permission denied");
+    throw e;
+  }
+}
 
 /**
- * Reads a network file; errors name the file, what is wrong with it and the expected format
- * (never its bytes).
+ * Reads a network file: JSON, `.npy` (W), `.npz` (W and optional arrays) or a CSV edge list
+ * (see {@linkcode parseNetworkBytes}); errors name the file, what is wrong with it and the
+ * expected formats, never quoting a file that is none of them. The bytes of a `.npy` are viewed,
+ * not copied or decoded as text.
  *
  * @example
  * ```ts
@@ -27,28 +49,17 @@ const NETWORK_FILE_FORMAT = 'a network file: a JSON object with "n" and "weights
  * equal(file.network.n, 12);
  * ```
  */
-export async function readNetwork(path: string): Promise<NetworkFile> {
-  const fail = (reason: string): never => {
-    throw new Error(`Cannot read network file ${path}: ${reason}; expected ${NETWORK_FILE_FORMAT}`);
-  };
-  let text = "";
-  try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) fail("it is a folder");
-    if (!info.isFile) fail("not a regular file");
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) fail("no such file");
-    if (e instanceof Deno.errors.PermissionDenied) fail("permission denied");
-    throw e;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    fail("not valid JSON"); // the parser's message quotes the file's bytes
-  }
-  return parseNetworkFile(json, path);
+export async function readNetwork(path: string, options: ReadNetworkOptions = {}): Promise<NetworkFile> {
+  const bytes = await readBytes(path, "network file", NETWORK_FILE_FORMAT);
+  const neurons = options.neurons === undefined ? undefined : parseNeuronTable(
+    new TextDecoder().decode(await readBytes(options.neurons, "neurons table", "a CSV table id,type")),
+    options.neurons,
+  );
+  return parseNetworkBytes(bytes, path, {
+    activation: options.activation,
+    neurons,
+    neuronsWhere: options.neurons,
+  });
 }
 
 /**
