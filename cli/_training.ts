@@ -179,6 +179,11 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
     const save = async () => {
       await run.table(TRAINING_TABLE, training);
       await run.table(TRAINING_SPECTRA_TABLE, spectra);
+      await run.npy("loss.npy", training, ["sample", "epoch"], "loss");
+      await run.npy("lambda_max.npy", training, ["sample", "epoch"], "lambda_max");
+      await run.npy("spectra.npy", spectra, ["sample", "epoch", "i"], "lambda");
+      const epochs = spectra.filter((r) => Number(r.sample) === 0 && Number(r.i) === 1);
+      await run.npy("spectra_epochs.npy", epochs, ["epoch"], "epoch");
       for (let s = 0; s < samples; s++) {
         const t = trainers[s];
         const dir = await ensureFolder(outputRoot, sampleModelsPath(workflow, runName, s));

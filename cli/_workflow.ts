@@ -9,11 +9,15 @@
 import { stringify } from "csv-stringify/sync";
 import denoJson from "../deno.json" with { type: "json" };
 import {
+  type Cell,
+  type Column,
   CORE_URL,
   createRunFolder,
   loadCore,
   type Manifest,
   MANIFEST_FILE,
+  npyBytes,
+  type OptionalColumn,
   type Row,
   sha256,
   type SpectrumJob,
@@ -125,6 +129,20 @@ export class WorkflowRun {
     return this.write(schema.file, stringify(tableCells(schema, rows, withOptional)));
   }
 
+  /**
+   * Writes a `.npy` file (float64, C order) of a table's column laid out on a grid: one axis
+   * per key column (its distinct values in order of first appearance), NaN where no row is.
+   */
+  npy<S extends TableSchema>(
+    name: string,
+    rows: readonly Row<S>[],
+    keys: readonly (Column<S> | OptionalColumn<S>)[],
+    column: Column<S> | OptionalColumn<S>,
+  ): Promise<void> {
+    const { values, shape } = tableArray(rows as readonly Record<string, Cell | undefined>[], keys, column);
+    return this.write(name, npyBytes(values, shape));
+  }
+
   /** Writes a JSON file. */
   json(name: string, value: unknown): Promise<void> {
     return this.write(name, JSON.stringify(value) + "\n");
@@ -165,7 +183,40 @@ export class WorkflowRun {
 }
 
 /** Writes the files of a finished run. */
-export type RunWriter = Pick<WorkflowRun, "dir" | "table" | "json">;
+export type RunWriter = Pick<WorkflowRun, "dir" | "table" | "npy" | "json">;
+
+/**
+ * A table's column as a dense array: axis k runs over the distinct values of column `keys[k]`
+ * (in order of first appearance); cells no row fills are NaN. Values are read with Number.
+ */
+export function tableArray(
+  rows: readonly Record<string, Cell | undefined>[],
+  keys: readonly string[],
+  column: string,
+): { values: Float64Array; shape: number[]; axes: Cell[][] } {
+  const index = keys.map(() => new Map<string, number>());
+  const axes: Cell[][] = keys.map(() => []);
+  const at = rows.map((row) =>
+    keys.map((c, k) => {
+      const key = String(row[c]);
+      let i = index[k].get(key);
+      if (i === undefined) {
+        i = axes[k].length;
+        index[k].set(key, i);
+        axes[k].push(row[c]!);
+      }
+      return i;
+    })
+  );
+  const shape = axes.map((a) => a.length);
+  const values = new Float64Array(shape.reduce((a, b) => a * b, 1)).fill(NaN);
+  rows.forEach((row, r) => {
+    const flat = at[r].reduce((acc, i, k) => acc * shape[k] + i, 0);
+    const cell = row[column];
+    values[flat] = cell === undefined || cell === "" ? NaN : Number(cell);
+  });
+  return { values, shape, axes };
+}
 
 /** What a one-batch workflow asks of the frame: its run and its jobs. */
 export interface WorkflowSpec extends Omit<RunSpec, "total"> {

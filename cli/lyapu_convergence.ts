@@ -93,7 +93,13 @@ export const convergenceCommand = runOptions(
 ).action(async (opts: ConvergenceFlags) => {
   const { dir, summary } = await runConvergence(opts, ["lyapu_convergence", ...Deno.args.slice(1)]);
   if (opts.json) console.log(JSON.stringify({ run: dir, ...summary }));
-  const files = [CONVERGENCE_TABLE.file, CONVERGENCE_SPECTRUM_TABLE.file, CONVERGENCE_JSON, MANIFEST_FILE];
+  const files = [
+    CONVERGENCE_TABLE.file,
+    CONVERGENCE_SPECTRUM_TABLE.file,
+    ".npy arrays",
+    CONVERGENCE_JSON,
+    MANIFEST_FILE,
+  ];
   console.error(`Results: ${dir} (${files.join(", ")})`);
 });
 
@@ -148,6 +154,10 @@ export async function runConvergence(
     });
     await out.table(CONVERGENCE_TABLE, rows);
     await out.table(CONVERGENCE_SPECTRUM_TABLE, finals);
+    await out.npy("convergence.npy", rows, ["sample", "time", "i"], "lambda");
+    await out.npy("time.npy", rows.filter((r) => r.sample === 0 && r.i === 1), ["time"], "time");
+    await out.npy("spectrum.npy", finals, ["sample", "i"], "lambda");
+    await out.npy("stderr.npy", finals, ["sample", "i"], "stderr");
     summary = {
       nle: opts.nle,
       samples: results.map((res, sample) => ({

@@ -209,6 +209,13 @@ export async function runTransition(
       })),
       full,
     );
+    await out.npy("g.npy", rows.filter((r) => r.sample === 0), ["g"], "g");
+    await out.npy("lambda_max.npy", rows, ["g", "sample"], "lambda_max");
+    if (full) {
+      await out.npy("spectra.npy", spectra, ["g", "sample", "i"], "lambda");
+      await out.npy("ky_dimension.npy", rows, ["g", "sample"], "ky_dimension");
+      await out.npy("entropy.npy", rows, ["g", "sample"], "entropy");
+    }
     await out.json(TRANSITION_JSON, {
       gs,
       nle: opts.nle,
