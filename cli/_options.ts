@@ -66,24 +66,28 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
   log_every: 10,
 });
 
-/** Values of the options of {@linkcode networkOptions}. */
-export interface NetworkFlags {
+/** Values of the options of {@linkcode networkFileOptions}. */
+export interface NetworkFileFlags {
   network?: string;
   neurons?: string;
+}
+
+/** Values of the options of {@linkcode networkOptions}. */
+export interface NetworkFlags extends NetworkFileFlags {
   n: number;
   g: number;
   seed?: number;
   activation: string;
 }
 
-/** Adds the options that choose a network: a file, or a random one. */
-export function networkOptions(cmd: Command): Command {
+/** Adds `--network FILE` (any format) and `--neurons FILE` (the neurons of a CSV edge list). */
+export function networkFileOptions(cmd: Command, otherwise = "a random network"): Command {
   return cmd
     .addOption(
       new PathOption(
         "--network <file>",
         "network file: .json (docs/design.md#10-network-file), .npy (W[post, pre]), .npz (W, gains, shifts, " +
-          "types, h0, q0) or .csv edge list (pre,post,weight); else a random network",
+          `types, h0, q0) or .csv edge list (pre,post,weight); else ${otherwise}`,
         { kind: "input" },
       ),
     )
@@ -93,7 +97,12 @@ export function networkOptions(cmd: Command): Command {
         "neurons table (id,type) fixing the indices and types of a .csv edge list",
         { kind: "input" },
       ),
-    )
+    );
+}
+
+/** Adds the options that choose a network: a file, or a random one. */
+export function networkOptions(cmd: Command): Command {
+  return networkFileOptions(cmd)
     .option("--n <n>", "random network: neurons", positiveInt, WORKFLOW_DEFAULTS.n)
     .option("--g <g>", "random network: coupling, W ~ N(0, g²/n)", number, RANDOM_NETWORK_DEFAULTS.g)
     .option(
@@ -189,13 +198,27 @@ export function spectrumOptions(cmd: Command, config: SpectrumOptionsConfig = {}
   return cmd;
 }
 
-/** The network and spectrum inputs named by the options of {@linkcode networkOptions}. */
-export async function resolveNetwork(opts: NetworkFlags): Promise<NetworkFile & { source: string }> {
+/** The name of a file without its folder and extension (for run names). */
+export function fileStem(path: string): string {
+  return path.replace(/^.*\//, "").replace(/\.[^.]*$/, "");
+}
+
+/** The file named by the options of {@linkcode networkFileOptions}, or undefined without `--network`. */
+export async function readNetworkFlags(
+  opts: NetworkFileFlags,
+  activation: string,
+): Promise<NetworkFile | undefined> {
   if (opts.network !== undefined) {
-    const file = await readNetwork(opts.network, { activation: opts.activation, neurons: opts.neurons });
-    return { ...file, source: opts.network };
+    return await readNetwork(opts.network, { activation, neurons: opts.neurons });
   }
   if (opts.neurons !== undefined) throw new Error("--neurons needs a .csv edge list in --network");
+  return undefined;
+}
+
+/** The network and spectrum inputs named by the options of {@linkcode networkOptions}. */
+export async function resolveNetwork(opts: NetworkFlags): Promise<NetworkFile & { source: string }> {
+  const file = await readNetworkFlags(opts, opts.activation);
+  if (file !== undefined) return { ...file, source: opts.network! };
   const seed = opts.seed ?? RANDOM_NETWORK_DEFAULTS.seed;
   const network: Network = randomNetwork({ n: opts.n, g: opts.g, seed, activation: opts.activation });
   return { network, source: `random network n=${opts.n} g=${opts.g} seed=${seed} ${network.activation}` };

@@ -7,8 +7,23 @@
  */
 
 import { Command } from "commander";
-import { defaultWorkers, deriveSeed, parseActivation, randomNetwork } from "../src/deno.ts";
-import { type TrainingFlags, trainingOptions, WORKFLOW_DEFAULTS } from "./_options.ts";
+import {
+  defaultWorkers,
+  deriveSeed,
+  networkFileName,
+  parseActivation,
+  randomNetwork,
+  sampleModelsFolder,
+} from "../src/deno.ts";
+import {
+  fileStem,
+  type NetworkFileFlags,
+  networkFileOptions,
+  readNetworkFlags,
+  type TrainingFlags,
+  trainingOptions,
+  WORKFLOW_DEFAULTS,
+} from "./_options.ts";
 import { boolean, nonNegative, positiveInt } from "./_parsers.ts";
 import { recordedOptions, resolveTrainingFlags, runTraining, sampleOptions } from "./_training.ts";
 
@@ -21,7 +36,7 @@ export const TRAIN_RD_DEFAULTS = Object.freeze({
 });
 
 /** Values of the options of `train_rd_model`. */
-export interface TrainRdFlags extends TrainingFlags {
+export interface TrainRdFlags extends TrainingFlags, NetworkFileFlags {
   n: number;
   g: number;
   train_weights: boolean;
@@ -44,7 +59,7 @@ export const trainRdCommand = trainingOptions(
     samples: "independent trainings (each its own network and initial state)",
     activations: "tanh | tanh_pos | tanh_stretched",
     own: (cmd) =>
-      cmd
+      networkFileOptions(cmd, "random networks (each sample then trains a copy of the file's network)")
         .option("--g <g>", "coupling of the initial weights, N(0, g²/n)", nonNegative, d.g)
         .option("--train_weights <bool>", "train the weights", boolean, d.train_weights)
         .option("--train_shifts <bool>", "train the shifts", boolean, d.train_shifts)
@@ -67,7 +82,15 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
     activation: "--activation <name>",
   });
   const nle = o.nle!;
-  const act = parseActivation(o.activation!);
+  // A resumed run takes the file's network from its own copy (epoch 0 of sample 0), not the file.
+  const base = (await readNetworkFlags(
+    resume === undefined || o.network === undefined
+      ? o
+      : { network: `${sampleModelsFolder(resume, 0)}/${networkFileName(0)}` },
+    o.activation!,
+  ))?.network;
+  const n = base?.n ?? o.n;
+  const act = base?.activation ?? parseActivation(o.activation!);
   const train = { weights: o.train_weights, gains: o.train_gains, shifts: o.train_shifts };
   const workers = o.workers ?? defaultWorkers();
   const samples = Array.from({ length: o.n_samples }, (_, s) => {
@@ -76,11 +99,14 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
       masks: { weights: o.n_train_weights, gains: o.n_train_gains, shifts: o.n_train_shifts },
       maskSeed: sampleSeed,
     });
-    return { network: randomNetwork({ n: o.n, g: o.g, seed: sampleSeed, activation: act }), options };
+    const network = base === undefined
+      ? randomNetwork({ n, g: o.g, seed: sampleSeed, activation: act })
+      : { ...base, weights: base.weights.slice(), gains: base.gains.slice(), shifts: base.shifts.slice() };
+    return { network, options };
   });
-  const runName =
-    `${act}_Weights${train.weights}_Shifts${train.shifts}_Gains${train.gains}_N${o.n}_lr${o.lr}` +
-    `_NLE${nle}_Epochs${o.n_epochs}_${o.loss}_g${o.g}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}`;
+  const runName = `${act}_Weights${train.weights}_Shifts${train.shifts}_Gains${train.gains}_N${n}_lr${o.lr}` +
+    `_NLE${nle}_Epochs${o.n_epochs}_${o.loss}_g${o.g}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}` +
+    (o.network === undefined ? "" : `_${fileStem(o.network)}`);
   const { dir, last } = await runTraining({
     workflow: "train_rd_model",
     runName,
@@ -92,7 +118,7 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
     samples,
     epochs: o.n_epochs,
     logEvery: o.log_every,
-    logNle: o.log_nle ?? o.n,
+    logNle: o.log_nle ?? n,
     resume,
   });
   return {

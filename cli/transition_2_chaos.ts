@@ -29,6 +29,10 @@ import {
   type TransitionSummary,
 } from "../src/deno.ts";
 import {
+  fileStem,
+  type NetworkFileFlags,
+  networkFileOptions,
+  readNetworkFlags,
   type RunFlags,
   runOptions,
   spectrumOptions,
@@ -62,7 +66,7 @@ function collectParameter(value: string, previous: SweepParameter[] | undefined)
 }
 
 /** Options of {@linkcode runTransition} (the command's flags). */
-export interface TransitionFlags extends RunFlags {
+export interface TransitionFlags extends RunFlags, NetworkFileFlags {
   gmin: number;
   gmax: number;
   m_g: number;
@@ -81,35 +85,38 @@ export interface TransitionFlags extends RunFlags {
 const d = TRANSITION_DEFAULTS;
 
 /** The `transition_2_chaos` command. */
-export const transitionCommand = runOptions(
-  spectrumOptions(
-    new Command("transition_2_chaos")
-      .description("λ_max (or the spectrum) across g: the transition to chaos")
-      .requiredOption("--gmin <g>", "smallest g", nonNegative)
-      .requiredOption("--gmax <g>", "largest g", nonNegative)
-      .option("--m_g <m>", "values of g, evenly spaced", positiveInt, d.m_g)
-      .requiredOption("--n_samples <k>", "networks per g", positiveInt)
-      .option(
-        "--parameter <p>",
-        "drawn with spread g (repeatable): weights N(0, g²/n), gains N(1, g²/n), shifts N(1, g²/n)",
-        collectParameter,
-        d.parameter,
-      )
-      .option(
-        "--activation <name>",
-        "std | pos | strech (or tanh, tanh_pos, tanh_stretched)",
-        activation,
-        d.activation,
-      )
-      .option("--save <bool>", "write the run folder (false: print the summary only)", boolean, true)
-      .option("--n <n>", "neurons", positiveInt, d.n),
-    {
-      keys: ["tsim", "nle", "dt", "tons"],
-      defaults: { tsim: d.tsim, nle: d.nle, dt: d.dt, tons: d.tons },
-      help: { nle: "exponents per network" },
-    },
-  ).option("--seed <seed>", "run seed", seed, d.seed),
-  workflowFolders("transition_2_chaos"),
+export const transitionCommand = networkFileOptions(
+  runOptions(
+    spectrumOptions(
+      new Command("transition_2_chaos")
+        .description("λ_max (or the spectrum) across g: the transition to chaos")
+        .requiredOption("--gmin <g>", "smallest g", nonNegative)
+        .requiredOption("--gmax <g>", "largest g", nonNegative)
+        .option("--m_g <m>", "values of g, evenly spaced", positiveInt, d.m_g)
+        .requiredOption("--n_samples <k>", "networks per g", positiveInt)
+        .option(
+          "--parameter <p>",
+          "drawn with spread g (repeatable): weights N(0, g²/n), gains N(1, g²/n), shifts N(1, g²/n)",
+          collectParameter,
+          d.parameter,
+        )
+        .option(
+          "--activation <name>",
+          "std | pos | strech (or tanh, tanh_pos, tanh_stretched)",
+          activation,
+          d.activation,
+        )
+        .option("--save <bool>", "write the run folder (false: print the summary only)", boolean, true)
+        .option("--n <n>", "neurons", positiveInt, d.n),
+      {
+        keys: ["tsim", "nle", "dt", "tons"],
+        defaults: { tsim: d.tsim, nle: d.nle, dt: d.dt, tons: d.tons },
+        help: { nle: "exponents per network" },
+      },
+    ).option("--seed <seed>", "run seed", seed, d.seed),
+    workflowFolders("transition_2_chaos"),
+  ),
+  "random networks (the file's W is scaled by g: --parameter weights only)",
 ).action(async (opts: TransitionFlags) => {
   const { dir, summary } = await runTransition(opts, ["transition_2_chaos", ...Deno.args.slice(1)]);
   if (opts.json) console.log(JSON.stringify({ run: dir, summary }));
@@ -139,27 +146,39 @@ export async function runTransition(
     throw new RangeError(`gmin must be at most gmax, got gmin=${opts.gmin}, gmax=${opts.gmax}`);
   }
   const spectrum = { nle: opts.nle, dt: opts.dt, tons: opts.tons, tsim: opts.tsim };
-  checkSpectrumOptions(opts.n, spectrum);
-  const act = parseActivation(opts.activation);
+  const base = (await readNetworkFlags(opts, opts.activation))?.network;
+  if (base !== undefined && opts.parameter.join() !== "weights") {
+    throw new RangeError(
+      `with --network, g scales the file's weights: --parameter must be weights, got ${
+        opts.parameter.join(",")
+      }`,
+    );
+  }
+  const n = base?.n ?? opts.n;
+  checkSpectrumOptions(n, spectrum);
+  const act = base?.activation ?? parseActivation(opts.activation);
   const workers = opts.workers ?? defaultWorkers();
   const gs = linspace(opts.gmin, opts.gmax, opts.m_g);
   const fixedSeed = deriveSeed(opts.seed, STREAMS.fixedWeights);
   const index = (gi: number, sample: number) => gi * opts.n_samples + sample;
   const jobs: SpectrumJob[] = [];
   gs.forEach((g, gi) => {
+    // With a file: one network per g (W scaled by g), shared by its samples (they differ in h0, q0).
+    const scaled = base && { ...base, weights: base.weights.map((w) => g * w) };
     for (let sample = 0; sample < opts.n_samples; sample++) {
       const s = deriveSeed(opts.seed, index(gi, sample));
       jobs.push({
         kind: "spectrum",
-        recipe: { n: opts.n, activation: act, g, parameters: opts.parameter, seed: s, fixedSeed },
+        ...(scaled === undefined
+          ? { recipe: { n, activation: act, g, parameters: opts.parameter, seed: s, fixedSeed } }
+          : { network: scaled }),
         options: { ...spectrum, seed: s },
       });
     }
   });
-  const runName =
-    `${act}_N${opts.n}_nSample${opts.n_samples}_tSim${opts.tsim}_dt${opts.dt}_tOns${opts.tons}_${
-      opts.parameter.join("_")
-    }`;
+  const runName = `${act}_N${n}_nSample${opts.n_samples}_tSim${opts.tsim}_dt${opts.dt}_tOns${opts.tons}_${
+    opts.parameter.join("_")
+  }${opts.network === undefined ? "" : `_${fileStem(opts.network)}`}`;
   const full = opts.nle > 1;
   let summary: TransitionSummary[] = [];
   const dir = await runWorkflow({
@@ -190,7 +209,7 @@ export async function runTransition(
         rows.push({ g, sample, seed, lambda_max: l, ky_dimension: res.kyDimension, entropy: res.entropy });
         if (full) res.exponents.forEach((lambda, i) => spectra.push({ g, sample, i: i + 1, lambda }));
       }
-      return summarize(g, lambdaMax, full ? { n: opts.n, dimension, entropy } : undefined);
+      return summarize(g, lambdaMax, full ? { n, dimension, entropy } : undefined);
     });
     summary = perG;
     await out.table(LAMBDA_MAX_TABLE, rows, full);
