@@ -24,6 +24,10 @@ import {
   type SpectrumJob,
 } from "../src/deno.ts";
 import {
+  fileStem,
+  type NetworkFileFlags,
+  networkFileOptions,
+  readNetworkFlags,
   type RunFlags,
   runOptions,
   spectrumOptions,
@@ -48,7 +52,7 @@ export const CONVERGENCE_DEFAULTS = Object.freeze({
 });
 
 /** Options of {@linkcode runConvergence} (the command's flags). */
-export interface ConvergenceFlags extends RunFlags {
+export interface ConvergenceFlags extends RunFlags, NetworkFileFlags {
   tons: number | "auto";
   activation: string;
   g: number;
@@ -66,30 +70,33 @@ export interface ConvergenceFlags extends RunFlags {
 const d = CONVERGENCE_DEFAULTS;
 
 /** The `lyapu_convergence` command. */
-export const convergenceCommand = runOptions(
-  spectrumOptions(
-    new Command("lyapu_convergence")
-      .description(
-        "running exponent estimates over time for several initial conditions of one random network",
-      )
-      .requiredOption(
-        "--activation <name>",
-        "tanh | tanh_pos | tanh_stretched (tanh_streched accepted)",
-        activation,
-      )
-      .option("--g <g>", "coupling, W ~ N(0, g²/n)", nonNegative, d.g)
-      .option("--n_samples <k>", "initial conditions", positiveInt, d.n_samples)
-      .option("--n <n>", "neurons", positiveInt, d.n),
-    {
-      keys: ["tons", "nle", "tsim", "dt", "ttr", "tframe"],
-      defaults: { nle: d.nle, tsim: d.tsim, dt: d.dt, ttr: d.ttr, tframe: d.tframe },
-      required: ["tons"],
-      help: { nle: "exponents" },
-    },
-  )
-    .option("--seed <seed>", "run seed (network and samples)", seed, d.seed)
-    .option("--points <k>", "points of each running estimate", positiveInt, d.points),
-  workflowFolders("lyapu_convergence"),
+export const convergenceCommand = networkFileOptions(
+  runOptions(
+    spectrumOptions(
+      new Command("lyapu_convergence")
+        .description(
+          "running exponent estimates over time for several initial conditions of one random network",
+        )
+        .requiredOption(
+          "--activation <name>",
+          "tanh | tanh_pos | tanh_stretched (tanh_streched accepted)",
+          activation,
+        )
+        .option("--g <g>", "coupling, W ~ N(0, g²/n)", nonNegative, d.g)
+        .option("--n_samples <k>", "initial conditions", positiveInt, d.n_samples)
+        .option("--n <n>", "neurons", positiveInt, d.n),
+      {
+        keys: ["tons", "nle", "tsim", "dt", "ttr", "tframe"],
+        defaults: { nle: d.nle, tsim: d.tsim, dt: d.dt, ttr: d.ttr, tframe: d.tframe },
+        required: ["tons"],
+        help: { nle: "exponents" },
+      },
+    )
+      .option("--seed <seed>", "run seed (network and samples)", seed, d.seed)
+      .option("--points <k>", "points of each running estimate", positiveInt, d.points),
+    workflowFolders("lyapu_convergence"),
+  ),
+  "a random network",
 ).action(async (opts: ConvergenceFlags) => {
   const { dir, summary } = await runConvergence(opts, ["lyapu_convergence", ...Deno.args.slice(1)]);
   if (opts.json) console.log(JSON.stringify({ run: dir, ...summary }));
@@ -117,16 +124,18 @@ export async function runConvergence(
     tsim: opts.tsim,
     history: opts.points,
   };
-  checkSpectrumOptions(opts.n, spectrum);
+  const network = (await readNetworkFlags(opts, opts.activation))?.network ??
+    randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
+  checkSpectrumOptions(network.n, spectrum);
   const workers = opts.workers ?? defaultWorkers();
-  const network = randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
   const jobs: SpectrumJob[] = Array.from({ length: opts.n_samples }, (_, sample) => ({
     kind: "spectrum",
     network,
     options: { ...spectrum, seed: deriveSeed(opts.seed, sample) },
   }));
   const runName =
-    `${network.activation}_N${opts.n}_NLE${opts.nle}_g${opts.g}_Tons${opts.tons}_Tsim${opts.tsim}_dt${opts.dt}`;
+    `${network.activation}_N${network.n}_NLE${opts.nle}_g${opts.g}_Tons${opts.tons}_Tsim${opts.tsim}_dt${opts.dt}` +
+    (opts.network === undefined ? "" : `_${fileStem(opts.network)}`);
   let summary: Record<string, unknown> = {};
   const dir = await runWorkflow({
     workflow: "lyapu_convergence",

@@ -1,5 +1,5 @@
 import { deepEqual, equal, notDeepEqual } from "node:assert/strict";
-import { npyBytes, randomNetwork } from "../src/mod.ts";
+import { deriveSeed, npyBytes, randomNetwork } from "../src/mod.ts";
 import { flybrain } from "./_cli.ts";
 
 const net = randomNetwork({ n: 16, g: 1, seed: 9 });
@@ -117,4 +117,35 @@ Deno.test("train_rd_model --network trains the file's network, and resumes from 
     deepEqual(Deno.readFileSync(`${halfModels}/sample${s}/weights_epoch4.npy`), end);
     notDeepEqual(end, npyBytes(net.weights, [16, 16]));
   }
+});
+
+Deno.test("lyapu_convergence --network gives, per sample, the spectrum of the file at the sample's seed", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeFile(`${dir}/W.npy`, npyBytes(net.weights, [16, 16]));
+  const common = ["--network", `${dir}/W.npy`, "--nle", "3", "--tsim", "20", "--tons", "0.2"];
+  const run = await flybrain(
+    "lyapu_convergence",
+    ...common,
+    ...[
+      "--activation",
+      "tanh",
+      "--n_samples",
+      "2",
+      "--points",
+      "4",
+      "--out",
+      dir,
+      "--workers",
+      "1",
+      "--json",
+    ],
+  );
+  equal(run.code, 0, run.stderr);
+  const finals = JSON.parse(run.stdout).samples.map((s: { final: number[] }) => s.final);
+  for (const sample of [0, 1]) {
+    const one = await flybrain("spectrum", ...common, "--seed", String(deriveSeed(0, sample)), "--json");
+    equal(one.code, 0, one.stderr);
+    deepEqual(finals[sample], JSON.parse(one.stdout).exponents);
+  }
+  notDeepEqual(finals[0], finals[1]);
 });
