@@ -186,7 +186,7 @@ const CASES: [string, RegExp, string[]?][] = [
   ["weight.csv", /weight\.csv:2: weight "x" is not a finite number/],
   ["ragged.csv", /ragged\.csv:3: 2 fields, the header has 3/],
   ["dup.csv", /neurons\.csv:3: id "a" already on line 2/, ["--neurons", "neurons.csv"]],
-  ["unknown.dat", /unknown\.dat: unknown network format/],
+  ["unknown.dat", /unknown\.dat: unknown format; expected a network file: a JSON object/],
   ["missing.npy", /Cannot read network file .*missing\.npy: no such file/],
 ];
 
