@@ -71,8 +71,8 @@ function int(name: string, x: number, min: number, max: number): number {
 }
 
 /**
- * The configuration named by URL parameters (defaults for the missing ones); throws RangeError
- * naming a bad value.
+ * The configuration named by URL parameters (defaults for the missing ones), with the size of
+ * an opened network file when there is one; throws RangeError naming a bad value.
  *
  * @example
  * ```ts
@@ -82,9 +82,10 @@ function int(name: string, x: number, min: number, max: number): number {
  * equal(c.nle, 5);
  * ```
  */
-export function parseConfig(params: URLSearchParams): ExplorerConfig {
+export function parseConfig(params: URLSearchParams, fileN?: number): ExplorerConfig {
   const d = EXPLORER_DEFAULTS;
-  const n = int("n", num(params, "n", d.n)!, 1, MAX_N);
+  // A network file sets n (any size: the user chose it); a random network is at most MAX_N.
+  const n = fileN ?? int("n", num(params, "n", d.n)!, 1, MAX_N);
   const g = num(params, "g", d.g)!;
   if (g < 0) throw new RangeError(`g must be >= 0, got ${g}`);
   const activation = parseActivation(params.get("activation") || d.activation);

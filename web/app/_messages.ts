@@ -12,6 +12,14 @@ export interface RunRequest {
   config: ExplorerConfig;
   /** URL of build/flybrain.wasm. */
   wasm: string;
+  /** A network file opened or dropped on the page (any format of `flybrain spectrum --network`). */
+  file?: NetworkBytes;
+}
+
+/** A network file's name and bytes, as read in the page. */
+export interface NetworkBytes {
+  name: string;
+  bytes: ArrayBuffer;
 }
 
 /** Worker → page. */

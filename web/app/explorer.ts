@@ -3,14 +3,17 @@
  * The explorer page: a form whose values live in the URL, a Worker that asks the library for
  * the spectrum, its convergence and a small g sweep, and plots of what comes back. When a run
  * finishes, its result (the fields of `flybrain spectrum --json`) is written into
- * `#result-json` and `<body>` gets `data-ready`.
+ * `#result-json` and `<body>` gets `data-ready`. A network file (.npy, .npz, JSON, CSV) opened
+ * or dropped on the page is parsed here and in the Worker by the library (nothing is uploaded)
+ * and replaces the random network until it is cleared.
  *
  * @module
  */
 
 import type { ChartSpec } from "./_charts.ts";
 import { configParams, type ExplorerConfig, parseConfig } from "./_config.ts";
-import type { WorkerMessage } from "./_messages.ts";
+import type { NetworkBytes, WorkerMessage } from "./_messages.ts";
+import { parseNetworkBytes } from "../../src/browser.ts";
 import { drawChart } from "./_plot.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -30,6 +33,8 @@ const FIELDS = [
 ] as const;
 
 let worker: Worker | undefined;
+/** The opened network file and its size, when there is one. */
+let opened: { file: NetworkBytes; n: number } | undefined;
 
 function setStatus(text: string, error = false): void {
   $("status").textContent = text;
@@ -136,7 +141,9 @@ function start(config: ExplorerConfig): void {
   $("sweep-chart").replaceChildren();
   $("numbers").replaceChildren();
   setStatus(
-    config.roi
+    opened
+      ? `Computing ${config.nle} exponents of ${opened.file.name} (n=${opened.n})…`
+      : config.roi
       ? `Computing ${config.nle} exponents of the ${config.roi} connectome (${config.activation}, scale ${config.g})…`
       : `Computing ${config.nle} exponents of a random ${config.activation} network, n=${config.n}, g=${config.g}…`,
   );
@@ -180,12 +187,17 @@ function start(config: ExplorerConfig): void {
     setStatus(`The worker failed: ${event.message}`, true);
     document.body.dataset.ready = "error";
   };
-  w.postMessage({ type: "run", config, wasm: new URL("build/flybrain.wasm", location.href).href });
+  w.postMessage({
+    type: "run",
+    config,
+    wasm: new URL("build/flybrain.wasm", location.href).href,
+    file: opened?.file,
+  });
 }
 
 function runFromParams(params: URLSearchParams): void {
   try {
-    const config = parseConfig(params);
+    const config = parseConfig(params, opened?.n);
     fillForm(config);
     history.replaceState(null, "", `${location.pathname}?${configParams(config)}`);
     start(config);
@@ -200,6 +212,47 @@ $("form").addEventListener("submit", (event) => {
   runFromParams(formParams());
 });
 $("cancel").addEventListener("click", cancel);
+
+/** Opens a network file: parses it (errors in the status line), then computes its spectrum. */
+async function openNetwork(file: File): Promise<void> {
+  cancel();
+  document.body.removeAttribute("data-ready");
+  const bytes = await file.arrayBuffer();
+  try {
+    const { network } = parseNetworkBytes(new Uint8Array(bytes), file.name, {
+      activation: $<HTMLSelectElement>("in-activation").value,
+    });
+    opened = { file: { name: file.name, bytes }, n: network.n };
+  } catch (e) {
+    opened = undefined;
+    $("file-name").textContent = "";
+    setStatus(`Cannot open ${file.name}: ${(e as Error).message}`, true);
+    document.body.dataset.ready = "error";
+    return;
+  }
+  $("file-name").textContent = `${file.name} (n=${opened.n})`;
+  $<HTMLButtonElement>("clear-file").disabled = false;
+  const params = formParams();
+  params.set("nle", String(Math.min(Number(params.get("nle")) || 10, opened.n)));
+  runFromParams(params);
+}
+
+$("in-file").addEventListener("change", () => {
+  const file = $<HTMLInputElement>("in-file").files?.[0];
+  if (file) openNetwork(file);
+});
+$("clear-file").addEventListener("click", () => {
+  opened = undefined;
+  $<HTMLInputElement>("in-file").value = "";
+  $("file-name").textContent = "";
+  $<HTMLButtonElement>("clear-file").disabled = true;
+});
+document.addEventListener("dragover", (event) => event.preventDefault());
+document.addEventListener("drop", (event) => {
+  event.preventDefault();
+  const file = event.dataTransfer?.files[0];
+  if (file) openNetwork(file);
+});
 
 const params = new URLSearchParams(location.search);
 if ([...params.keys()].length > 0) {

@@ -19,6 +19,7 @@ import {
 } from "../../src/mod.ts";
 import type { ExplorerConfig } from "./_config.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
+import { type NetworkFile, parseNetworkBytes } from "../../src/browser.ts";
 
 const scope = self as unknown as {
   onmessage: (event: MessageEvent) => void;
@@ -53,21 +54,31 @@ function connectome(roi: string): Promise<ConnectomeTable> {
   return tables.get(roi)!;
 }
 
-async function network(c: ExplorerConfig, g: number) {
-  const net = c.roi
+async function network(c: ExplorerConfig, g: number, file?: NetworkFile) {
+  // A file's network is used as it is, and scaled by g in the sweep (as transition_2_chaos --network).
+  const net = file
+    ? { ...file.network, weights: g === 1 ? file.network.weights : file.network.weights.map((w) => g * w) }
+    : c.roi
     ? buildConnectome(await connectome(c.roi), { roi: c.roi, activation: c.activation, scale: g })
     : randomNetwork({ n: c.n, g, seed: c.seed, activation: c.activation });
   if (usesGainsAndShifts(net.activation)) {
-    if (c.gain !== undefined) net.gains.fill(c.gain);
-    if (c.shift !== undefined) net.shifts.fill(c.shift);
+    if (c.gain !== undefined) net.gains = net.gains.slice().fill(c.gain);
+    if (c.shift !== undefined) net.shifts = net.shifts.slice().fill(c.shift);
   }
   return net;
 }
 
-async function run({ config: c, wasm }: RunRequest): Promise<void> {
+async function run({ config: c, wasm, file: opened }: RunRequest): Promise<void> {
   const lib = await (core ??= loadCore(new URL(wasm, self.location.href)));
-  const net = await network(c, c.g);
+  // The same parser and the same options as `flybrain spectrum --network FILE`: the file's
+  // options and h0, q0, overridden by the form's nle, tsim and seed.
+  const file = opened &&
+    parseNetworkBytes(new Uint8Array(opened.bytes), opened.name, { activation: c.activation });
+  const net = await network(c, file ? 1 : c.g, file);
   const result = lib.lyapunovSpectrum(net, {
+    ...file?.options,
+    h0: file?.h0,
+    q0: file?.q0,
     nle: c.nle,
     tsim: c.tsim,
     seed: c.seed,
@@ -87,7 +98,8 @@ async function run({ config: c, wasm }: RunRequest): Promise<void> {
   );
   const gs = c.sweep > 0 ? linspace(c.gmin, c.gmax, c.sweep) : [];
   for (const [k, g] of gs.entries()) {
-    const r = lib.lyapunovSpectrum(await network(c, g), {
+    const r = lib.lyapunovSpectrum(await network(c, g, file), {
+      ...file?.options,
       nle: Math.min(c.nle, 10),
       tsim: c.tsim,
       seed: c.seed,
