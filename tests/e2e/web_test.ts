@@ -2,12 +2,15 @@
  * The web page in a real headless Chromium (Debian's, driven by playwright-core): the server
  * serves nothing outside web/, build/ and data/; the pages load without console errors; the
  * explorer's exponents equal `flybrain spectrum --json` bit for bit; the viewer plots a fixture
- * run of each workflow, compares runs and exports PNG; the static dist/ site works. Screenshots
+ * run of each workflow, compares runs and exports PNG; the static dist/ site works; a network file
+ * opened or dropped on the explorer gives `flybrain spectrum --network`'s exponents. Screenshots
  * of every view go to tests/output/screenshots/.
  */
 
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { zipSync } from "fflate";
+import { npyBytes, randomNetwork } from "../../src/mod.ts";
 import { flybrain, ROOT, skipWithout } from "../_cli.ts";
 import { deno, launchChromium, SCREENSHOTS, type Server, serveStatic, startServer } from "../_browser.ts";
 
@@ -327,6 +330,89 @@ browserTest(
       await host.shutdown();
       await Deno.remove(dist, { recursive: true });
     }
+  },
+);
+
+browserTest(
+  "the explorer computes the spectrum of an opened or dropped .npy/.npz/JSON/CSV network, equal to the CLI's",
+  async (page, base) => {
+    const dir = await Deno.makeTempDir();
+    const net = randomNetwork({ n: 24, g: 2, seed: 5 });
+    const gains = Float64Array.from({ length: 24 }, (_, i) => 1 + (i % 3) / 4);
+    const files: Record<string, Uint8Array> = {
+      "W.npy": npyBytes(net.weights, [24, 24]),
+      "net.npz": zipSync({ "W.npy": npyBytes(net.weights, [24, 24]), "gains.npy": npyBytes(gains, [24]) }),
+      "net.json": new TextEncoder().encode(
+        JSON.stringify({
+          n: 24,
+          activation: "tanh_pos",
+          weights: Array.from(net.weights),
+          options: { tsim: 30 },
+        }),
+      ),
+      "edges.csv": new TextEncoder().encode(
+        "pre,post,weight\n" + [...net.weights.entries()].filter(([, w]) => w !== 0)
+          .map(([k, w]) => `n${k % 24},n${Math.floor(k / 24)},${w}`).join("\n") +
+          "\n",
+      ),
+      "bad.npy": npyBytes(new Float64Array(6), [2, 3]),
+    };
+    for (const [name, bytes] of Object.entries(files)) await Deno.writeFile(`${dir}/${name}`, bytes);
+    const form = { nle: "4", tsim: "20", seed: "7", sweep: "2", activation: "tanh_pos" };
+    for (const name of ["W.npy", "net.npz", "net.json", "edges.csv"]) {
+      await page.goto(`${base}explorer.html`);
+      await ready(page);
+      for (const [field, value] of Object.entries(form)) {
+        if (field === "activation") await page.selectOption("#in-activation", value);
+        else await page.fill(`#in-${field}`, value);
+      }
+      await page.setInputFiles("#in-file", `${dir}/${name}`);
+      await ready(page);
+      const web = JSON.parse(await page.textContent("#result-json") ?? "");
+      const cli = await flybrain(
+        "spectrum",
+        ...[
+          "--network",
+          `${dir}/${name}`,
+          "--nle",
+          "4",
+          "--tsim",
+          "20",
+          "--seed",
+          "7",
+          "--activation",
+          "tanh_pos",
+        ],
+        "--json",
+      );
+      equal(cli.code, 0, cli.stderr);
+      const expected = JSON.parse(cli.stdout);
+      for (const key of ["n", "nle", "exponents", "stderr", "kyDimension", "entropy", "steps"]) {
+        deepEqual(web[key], expected[key], `${name}: ${key}`);
+      }
+      equal(await page.locator("#sweep-chart figure").count(), 1, name);
+      if (name !== "W.npy") continue;
+      // The same file dropped on the page gives the same numbers.
+      await page.evaluate(`{
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(${
+        JSON.stringify(Array.from(files["W.npy"]))
+      })], "dropped.npy"));
+        document.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }`);
+      await ready(page);
+      equal(await page.textContent("#file-name"), "dropped.npy (n=24)");
+      deepEqual(JSON.parse(await page.textContent("#result-json") ?? "").exponents, expected.exponents);
+    }
+    await page.goto(`${base}explorer.html`);
+    await ready(page);
+    await page.setInputFiles("#in-file", `${dir}/bad.npy`);
+    await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    match(
+      await page.textContent("#status") ?? "",
+      /^Cannot open bad\.npy: bad\.npy: W must be a square matrix/,
+    );
   },
 );
 
