@@ -1,6 +1,6 @@
 import { deepEqual, equal, notDeepEqual } from "node:assert/strict";
-import { deriveSeed, npyBytes, randomNetwork } from "../src/mod.ts";
-import { flybrain } from "./_cli.ts";
+import { deriveSeed, npyBytes, randomNetwork } from "../../src/mod.ts";
+import { flybrain } from "../_cli.ts";
 
 const net = randomNetwork({ n: 16, g: 1, seed: 9 });
 

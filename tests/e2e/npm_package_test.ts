@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { pack } from "../npm/pack.ts";
-import { flybrain } from "./_cli.ts";
+import { pack } from "../../npm/pack.ts";
+import { flybrain } from "../_cli.ts";
 
 /** The five lines a Node user writes: a spectrum and a gradient of a random network. */
 const SCRIPT = `import { loadCore, randomNetwork } from "flystability";
