@@ -44,6 +44,9 @@ Deno.test("transition_2_chaos gives identical files with 1 and 2 workers, and ne
   for (const file of ["lambda_max.csv", "spectra.csv", "summary.csv", "transition.json"]) {
     equal(Deno.readTextFileSync(`${a}/${file}`), Deno.readTextFileSync(`${b}/${file}`), file);
   }
+  for (const file of ["lambda_max.npy", "spectra.npy", "entropy.npy"]) {
+    deepEqual(Deno.readFileSync(`${a}/${file}`), Deno.readFileSync(`${b}/${file}`), file);
+  }
   // Schema: one row per network with its spectrum characterisation, and a summary per g.
   const rows = csv(`${a}/lambda_max.csv`);
   equal(rows.length, 9);
@@ -78,9 +81,14 @@ Deno.test("transition_2_chaos gives identical files with 1 and 2 workers, and ne
   equal(m.options.dt, 0.1);
   deepEqual(m.options.parameter, ["weights"]);
   deepEqual([...m.files].sort(), [
+    "entropy.npy",
+    "g.npy",
+    "ky_dimension.npy",
     "lambda_max.csv",
+    "lambda_max.npy",
     "manifest.json",
     "spectra.csv",
+    "spectra.npy",
     "summary.csv",
     "transition.json",
   ]);
