@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { type NetworkFile, npyBytes, parseNpy, readNetwork } from "../src/mod.ts";
+import { type NetworkFile, npyBytes, parseNpy, readNetwork } from "../src/deno.ts";
 import { skipWithout } from "./_cli.ts";
 import { python, WRITE_W } from "./_numpy.ts";
 import { core } from "./_fixtures.ts";

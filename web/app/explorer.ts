@@ -13,7 +13,7 @@
 import type { ChartSpec } from "./_charts.ts";
 import { configParams, type ExplorerConfig, parseConfig } from "./_config.ts";
 import type { NetworkBytes, WorkerMessage } from "./_messages.ts";
-import { parseNetworkBytes } from "../../src/browser.ts";
+import { parseNetworkBytes } from "../../src/mod.ts";
 import { drawChart } from "./_plot.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

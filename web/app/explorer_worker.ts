@@ -13,13 +13,14 @@ import {
   type Core,
   linspace,
   loadCore,
+  type NetworkFile,
+  parseNetworkBytes,
   randomNetwork,
   spectrumJson,
   usesGainsAndShifts,
 } from "../../src/mod.ts";
 import type { ExplorerConfig } from "./_config.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
-import { type NetworkFile, parseNetworkBytes } from "../../src/browser.ts";
 
 const scope = self as unknown as {
   onmessage: (event: MessageEvent) => void;
