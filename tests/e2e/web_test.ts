@@ -509,16 +509,23 @@ browserTest("every plot exports SVG and PNG, and copies its data as CSV", async 
 });
 
 browserTest("plots follow the width of the window", async (page, base) => {
+  // Each plot fills its figure, whose width follows the window (one column at 1280 px, two at 1920 px).
+  const widths = () =>
+    page.locator("#chart-convergence").evaluate((
+      f,
+    ) => [f.clientWidth, f.querySelector("canvas")!.clientWidth]);
   await page.setViewportSize({ width: 1280, height: 900 });
   await view(page, base, [RUNS.convergence]);
-  const width = () => page.locator("#chart-convergence canvas").evaluate((c) => c.clientWidth);
-  const narrow = await width();
+  const [figure1280, plot1280] = await widths();
+  ok(Math.abs(plot1280 - figure1280) <= 1, `${plot1280} px plot in a ${figure1280} px figure`);
   await page.setViewportSize({ width: 1920, height: 900 });
   await page.waitForFunction(
     (w) => document.querySelector<HTMLCanvasElement>("#chart-convergence canvas")!.clientWidth !== w,
-    narrow,
+    plot1280,
   );
-  ok(await width() > narrow, `${narrow} → ${await width()}`);
+  const [figure1920, plot1920] = await widths();
+  ok(figure1920 !== figure1280, "the figure follows the window");
+  ok(Math.abs(plot1920 - figure1920) <= 1, `${plot1920} px plot in a ${figure1920} px figure`);
 });
 
 browserTest("the viewer opens a run from files", async (page, base) => {

@@ -11,7 +11,7 @@
 
 import {
   type Column,
-  LAMBDA_MAX_TABLE,
+  type LAMBDA_MAX_TABLE,
   quantile,
   type Table,
   type TableSchema,
