@@ -1,10 +1,13 @@
+/// <reference lib="dom" />
 /**
  * The web page in a real headless Chromium (Debian's, driven by playwright-core): the server
  * serves nothing outside web/, build/ and data/; the pages load without console errors; the
  * explorer's exponents equal `flybrain spectrum --json` bit for bit; the viewer plots a fixture
- * run of each workflow, compares runs and exports PNG; the static dist/ site works; a network file
- * opened or dropped on the explorer gives `flybrain spectrum --network`'s exponents. Screenshots
- * of every view go to tests/output/screenshots/.
+ * run of each workflow legibly (legends, error bars, bands, integer and log ticks, nothing clipped
+ * at 1280 and 1920 px), compares runs and exports SVG, PNG and CSV; the explorer names every bad
+ * URL field; the static dist/ site works; a network file opened or dropped on the explorer gives
+ * `flybrain spectrum --network`'s exponents. Screenshots of every view at both widths go to
+ * tests/output/screenshots/.
  */
 
 import { deepEqual, equal, match, ok } from "node:assert/strict";
@@ -13,6 +16,7 @@ import { zipSync } from "fflate";
 import { npyBytes, randomNetwork } from "../../src/mod.ts";
 import { flybrain, ROOT, skipWithout } from "../_cli.ts";
 import { deno, launchChromium, SCREENSHOTS, type Server, serveStatic, startServer } from "../_browser.ts";
+import { CONVERGENCE_SPECTRUM_TABLE, readTable } from "../../src/mod.ts";
 
 const FIXTURES = `${ROOT}tests/fixtures/runs`;
 const RUNS = {
@@ -46,6 +50,106 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
 
+/** What the tests read from a chart's exported SVG (parsed by the page's DOMParser). */
+interface ExportedSvg {
+  text: string;
+  parseError: boolean;
+  images: number;
+  title: string;
+  axisLabels: string[];
+  xTicks: string[];
+  yTicks: string[];
+  legend: string[];
+  errorBars: number;
+  /** Distinct x positions of the error bars. */
+  errorBarColumns: number;
+  bands: number;
+  thinPaths: number;
+  boldPaths: number;
+  /** The x axis label sits above the legend (they do not overlap). */
+  xLabelAboveLegend: boolean;
+}
+
+/** The legend entries of a chart as the page shows them. */
+async function legendOf(
+  page: Page,
+  chart: string,
+): Promise<{ label: string; color: string; glyph: string; weight: string }[]> {
+  return await page.locator(`#chart-${chart} ul.legend li`).evaluateAll((els) =>
+    els.map((e) => ({
+      label: e.textContent ?? "",
+      color: (e as HTMLElement).dataset.color ?? "",
+      glyph: (e as HTMLElement).dataset.glyph ?? "",
+      weight: (e as HTMLElement).dataset.weight ?? "",
+    }))
+  );
+}
+
+/** Clicks a chart's SVG button and parses the downloaded file in the page with DOMParser. */
+async function exportSvg(page: Page, chart: string): Promise<ExportedSvg> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click(`#chart-${chart} button.svg`),
+  ]);
+  equal(download.suggestedFilename(), `${chart}.svg`);
+  const text = await Deno.readTextFile(await download.path());
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    const all = (sel: string) => [...doc.querySelectorAll(sel)];
+    const texts = (sel: string) => all(sel).map((e) => e.textContent ?? "");
+    const paths = all("path:not(.error-bar)");
+    return {
+      parseError: doc.querySelector("parsererror") !== null,
+      images: all("image, foreignObject").length,
+      title: texts("text.title").join(" "),
+      axisLabels: texts("text.axis-label"),
+      xTicks: texts("text.tick-x"),
+      yTicks: texts("text.tick-y"),
+      legend: texts(".legend-entry text"),
+      errorBars: all("path.error-bar").length,
+      errorBarColumns: new Set(
+        all("path.error-bar").map((p) => /^M([-\d.]+),/.exec(p.getAttribute("d")!)![1]),
+      ).size,
+      bands: all("polygon.band").length,
+      thinPaths: paths.filter((p) => p.getAttribute("stroke-width") === "1").length,
+      boldPaths: paths.filter((p) => p.getAttribute("stroke-width") === "2.5").length,
+      xLabelAboveLegend: (() => {
+        // The x label's y is inside the plot group, translated by the title's height.
+        const label = doc.querySelector("text.axis-label")!;
+        const shift = Number(
+          /translate\(0,([\d.]+)\)/.exec(label.parentElement!.getAttribute("transform")!)![1],
+        );
+        const legendYs = all(".legend-entry text").map((e) => Number(e.getAttribute("y")));
+        return legendYs.every((y) => Number(label.getAttribute("y")) + shift + 4 < y - 10);
+      })(),
+    };
+  }, text);
+  equal(parsed.parseError, false, `${chart}.svg does not parse`);
+  ok(parsed.xLabelAboveLegend, `${chart}.svg: the x axis label runs into the legend`);
+  return { text, ...parsed };
+}
+
+/** Fails when the page scrolls sideways or a chart, its title, its legend or the manifest table sticks out. */
+async function assertNothingClipped(page: Page, width: number): Promise<void> {
+  const problems = await page.evaluate((width) => {
+    const out: string[] = [];
+    if (document.documentElement.scrollWidth > width) {
+      out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    for (
+      const el of document.querySelectorAll<HTMLElement>(
+        "#title, figure.chart, figcaption, ul.legend, .manifest-table",
+      )
+    ) {
+      const r = el.getBoundingClientRect();
+      if (r.right > width + 0.5) out.push(`${el.id || el.className} ends at ${r.right} px`);
+      if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.id || el.className} overflows`);
+    }
+    return out;
+  }, width);
+  deepEqual(problems, [], `at ${width} px`);
+}
+
 /** What the browser tests share: the page built once, one server of the fixture runs, one Chromium. */
 interface Session {
   base: string;
@@ -76,6 +180,7 @@ async function startSession(): Promise<Session> {
     throw e;
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
   const errors: string[] = [];
   context.on("console", (m) => {
     if (m.type() === "error") errors.push(`${m.text()} (${m.location().url})`);
@@ -228,8 +333,40 @@ browserTest("the explorer's exponents equal flybrain spectrum --json bit for bit
   }
   equal(await page.locator("#sweep-chart figure").count(), 1);
   equal(await page.locator("#charts figure").count(), 2);
-  await shot(page, "explorer");
+  equal((await exportSvg(page, "spectrum")).errorBars, 5, "one error bar per exponent");
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await assertNothingClipped(page, width);
+    await shot(page, `explorer-${width}`);
+  }
 });
+
+browserTest(
+  "the explorer names every invalid URL field at once and keeps the valid ones",
+  async (page, base) => {
+    await page.goto(`${base}explorer.html?n=-5&g=abc&nle=999&activation=relu&tsim=-1&seed=7`);
+    await page.waitForSelector("body[data-ready]");
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    const status = await page.textContent("#status") ?? "";
+    for (const name of ["n must", "g must", "nle must", "activation", "tsim must"]) {
+      ok(status.includes(name), `"${name}" is not named in: ${status}`);
+    }
+    const fields = await page.locator("form input, form select").evaluateAll((els) =>
+      Object.fromEntries(
+        els.map((e) => [e.id.slice(3), [(e as HTMLInputElement).value, e.classList.contains("invalid")]]),
+      )
+    );
+    deepEqual(fields.seed, ["7", false]);
+    deepEqual(fields.n, ["100", true]);
+    deepEqual(fields.g, ["1.5", true]);
+    deepEqual(fields.nle, ["10", true]);
+    deepEqual(fields.activation, ["tanh", true]);
+    deepEqual(fields.tsim, ["200", true]);
+    deepEqual(fields.gmax, ["3", false]);
+    equal(await page.locator("#charts figure").count(), 0);
+    await shot(page, "explorer-invalid-url");
+  },
+);
 
 browserTest("the explorer stays responsive and cancels a long run", async (page, base) => {
   await page.goto(`${base}explorer.html?n=1000&nle=100&tsim=500&sweep=0`);
@@ -249,35 +386,149 @@ const views: [string, string[], string[]][] = [
   ["training", [RUNS.training], ["loss", "lambda-max", "grad-norms", "spectra"]],
   ["compare-transition", [RUNS.transition, RUNS.transition60], ["lambda-max"]],
 ];
+
+/** Opens the viewer on runs and waits until it has drawn them. */
+async function view(page: Page, base: string, runs: string[]): Promise<void> {
+  await page.goto(`${base}index.html?${runs.map((r) => `run=${encodeURIComponent(r)}`).join("&")}`);
+  await ready(page);
+}
+
+/** Opens the viewer on runs and exports one chart's SVG. */
+async function svgOf(page: Page, base: string, runs: string[], chart: string): Promise<ExportedSvg> {
+  await view(page, base, runs);
+  return await exportSvg(page, chart);
+}
+
 for (const [name, runs, charts] of views) {
-  browserTest(`the viewer plots ${name}`, async (page, base) => {
-    await page.goto(`${base}index.html?${runs.map((r) => `run=${encodeURIComponent(r)}`).join("&")}`);
-    await ready(page);
-    equal(await page.textContent("#status"), "");
-    deepEqual(
-      await page.locator("figure.chart").evaluateAll((els) => els.map((e) => e.id)),
-      charts.map((c) => `chart-${c}`),
-    );
-    equal(await page.locator("figure.chart canvas").count(), charts.length);
-    ok((await page.textContent(".manifest"))?.includes('"workflow"'));
-    if (runs.length > 1) {
-      const legend = await page.textContent("#chart-lambda-max .u-legend") ?? "";
-      ok(legend.includes("n=30") && legend.includes("n=60"), legend);
+  browserTest(`the viewer plots ${name} legibly at 1280 and 1920 px`, async (page, base) => {
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await view(page, base, runs);
+      equal(await page.textContent("#status"), "");
+      deepEqual(
+        await page.locator("figure.chart").evaluateAll((els) => els.map((e) => e.id)),
+        charts.map((c) => `chart-${c}`),
+      );
+      equal(await page.locator("figure.chart canvas").count(), charts.length);
+      ok((await page.textContent(".manifest"))?.includes('"workflow"'));
+      match(await page.textContent(".manifest-table") ?? "", /command\s*flybrain /);
+      await assertNothingClipped(page, width);
+      await shot(page, `viewer-${name}-${width}`);
     }
-    await shot(page, `viewer-${name}`);
+    for (const chart of charts) {
+      const legend = await legendOf(page, chart);
+      ok(legend.length > 0, `${chart}: the legend is empty`);
+      ok(!legend.some((e) => e.label === "0"), `${chart}: the zero line is in the legend`);
+      const keys = legend.map((e) => `${e.color} ${e.glyph} ${e.weight}`);
+      equal(new Set(keys).size, keys.length, `${chart}: two entries look alike: ${JSON.stringify(legend)}`);
+      ok(
+        legend.every((e) => !/\d\.\d{5,}/.test(e.label)),
+        `${chart}: long numbers in ${JSON.stringify(legend)}`,
+      );
+      const svg = await exportSvg(page, chart);
+      deepEqual(svg.legend, legend.map((e) => e.label), `${chart}: the SVG's legend`);
+      for (const label of svg.axisLabels) {
+        ok(/\(.+\)|^g$|^i\/N$|^epoch$|^exponent index i$/.test(label), `${chart}: "${label}" has no unit`);
+      }
+      for (const ticks of chart === "grad-norms" ? [svg.xTicks] : [svg.xTicks, svg.yTicks]) {
+        const steps = ticks.map(Number).slice(1).map((v, k) => v - Number(ticks[k]));
+        ok(
+          steps.every((d) => Math.abs(d - steps[0]) <= 1e-9 * Math.abs(steps[0])),
+          `${chart}: tick labels not evenly spaced (rounded?): ${ticks}`,
+        );
+      }
+    }
+    if (runs.length > 1) {
+      const labels = (await legendOf(page, "lambda-max")).map((e) => e.label).join(" ");
+      ok(labels.includes("n=30") && labels.includes("n=60"), labels);
+    }
   });
 }
 
-browserTest("every plot exports a PNG", async (page, base) => {
-  await page.goto(`${base}index.html?run=${encodeURIComponent(RUNS.transition)}`);
-  await ready(page);
-  const buttons = page.locator("button.png");
-  ok(await buttons.count() >= 1);
-  const [download] = await Promise.all([page.waitForEvent("download"), buttons.first().click()]);
-  equal(download.suggestedFilename(), "lambda-max.png");
-  const path = `${SCREENSHOTS}/export-lambda-max.png`;
+browserTest("spectra have one colour per g, samples light, the median bold", async (page, base) => {
+  const svg = await svgOf(page, base, [RUNS.spectra], "spectra");
+  const legend = await legendOf(page, "spectra");
+  deepEqual(legend.map((e) => e.label), ["g=0.5", "g=1.13", "g=1.75", "g=2.38", "g=3"]);
+  equal(new Set(legend.map((e) => e.color)).size, 5);
+  equal(svg.thinPaths, 15, "one light line per network and g");
+  equal(svg.boldPaths, 5, "one bold median per g");
+});
+
+browserTest("error bars and interquartile bands are drawn where the run has them", async (page, base) => {
+  const finals = await svgOf(page, base, [RUNS.convergence], "final-spectrum");
+  equal(finals.errorBars, 8, "2 samples × 4 exponents with stderr");
+  equal(finals.errorBarColumns, 8, "the samples' bars side by side");
+  equal(
+    (await svgOf(page, base, [RUNS.training], "spectra")).errorBars,
+    0,
+    "training spectra have no stderr",
+  );
+  ok((await svgOf(page, base, [RUNS.transition], "lambda-max")).bands >= 1, "λ_max has a band");
+  ok((await svgOf(page, base, [RUNS.spectra], "dimension-entropy")).bands >= 1, "D/N, H/N have bands");
+  equal(
+    (await svgOf(page, base, [RUNS.transition, RUNS.transition60], "lambda-max")).bands,
+    2,
+    "one per run",
+  );
+});
+
+browserTest("index axes have integer ticks, the log axis only positive ones", async (page, base) => {
+  for (const [runs, chart] of [[[RUNS.convergence], "final-spectrum"], [[RUNS.training], "loss"]] as const) {
+    const ticks = (await svgOf(page, base, [...runs], chart)).xTicks;
+    ok(ticks.length >= 2 && ticks.every((v) => /^-?\d+$/.test(v)), `${chart}: ${ticks}`);
+  }
+  const spectra = (await exportSvg(page, "spectra")).xTicks;
+  ok(spectra.length >= 2 && spectra.every((v) => /^-?\d+$/.test(v)), `training spectra: ${spectra}`);
+  const log = (await exportSvg(page, "grad-norms")).yTicks;
+  ok(log.length >= 2 && log.every((v) => Number(v) > 0), `log ticks: ${log}`);
+});
+
+browserTest("every plot exports SVG and PNG, and copies its data as CSV", async (page, base) => {
+  const svg = await svgOf(page, base, [RUNS.convergence], "final-spectrum");
+  ok(
+    svg.axisLabels.includes("exponent index i") && svg.axisLabels.includes("λ_i (1/τ)"),
+    svg.axisLabels.join(),
+  );
+  equal(svg.images, 0, "the SVG is vector (no embedded image)");
+  await Deno.writeTextFile(`${SCREENSHOTS}/export-final-spectrum.svg`, svg.text);
+  equal(await page.locator("button.svg").count(), 2);
+  equal(await page.locator("button.png").count(), 2);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("#chart-final-spectrum button.png"),
+  ]);
+  equal(download.suggestedFilename(), "final-spectrum.png");
+  const path = `${SCREENSHOTS}/export-final-spectrum.png`;
   await download.saveAs(path);
   deepEqual([...(await Deno.readFile(path)).slice(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+  await page.click("#chart-final-spectrum button.csv");
+  const csv = await page.evaluate(() => navigator.clipboard.readText());
+  const lines = csv.trim().split("\n");
+  equal(lines[0], "series,exponent index i,λ_i (1/τ),stderr");
+  equal(lines.length, 1 + 8);
+  const dir = `${FIXTURES}/${RUNS.convergence.replace("data/", "")}`;
+  const spectrum = readTable(CONVERGENCE_SPECTRUM_TABLE, await Deno.readTextFile(`${dir}spectrum.csv`));
+  equal(lines[1], `sample 0,1,${spectrum.col.lambda[0]},${spectrum.col.stderr[0]}`);
+});
+
+browserTest("plots follow the width of the window", async (page, base) => {
+  // Each plot fills its figure, whose width follows the window (one column at 1280 px, two at 1920 px).
+  const widths = () =>
+    page.locator("#chart-convergence").evaluate((
+      f,
+    ) => [f.clientWidth, f.querySelector("canvas")!.clientWidth]);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await view(page, base, [RUNS.convergence]);
+  const [figure1280, plot1280] = await widths();
+  ok(Math.abs(plot1280 - figure1280) <= 1, `${plot1280} px plot in a ${figure1280} px figure`);
+  await page.setViewportSize({ width: 1920, height: 900 });
+  await page.waitForFunction(
+    (w) => document.querySelector<HTMLCanvasElement>("#chart-convergence canvas")!.clientWidth !== w,
+    plot1280,
+  );
+  const [figure1920, plot1920] = await widths();
+  ok(figure1920 !== figure1280, "the figure follows the window");
+  ok(Math.abs(plot1920 - figure1920) <= 1, `${plot1920} px plot in a ${figure1920} px figure`);
 });
 
 browserTest("the viewer opens a run from files", async (page, base) => {

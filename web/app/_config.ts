@@ -70,46 +70,84 @@ function int(name: string, x: number, min: number, max: number): number {
   return x;
 }
 
+/** The fields of the explorer's form and URL. */
+export type ConfigField = keyof ExplorerConfig;
+
+/** A configuration read from URL parameters, and what was wrong with them. */
+export interface ConfigReading {
+  /** The configuration: valid values as given, defaults for missing and invalid ones. */
+  config: ExplorerConfig;
+  /** Each invalid field with the reason (empty when every field is valid). */
+  invalid: Partial<Record<ConfigField, string>>;
+}
+
 /**
- * The configuration named by URL parameters (defaults for the missing ones), with the size of
- * an opened network file when there is one; throws RangeError naming a bad value.
+ * The configuration named by URL parameters: defaults for the missing ones, and for each
+ * invalid one its default and the reason, so that every error is named at once. An opened
+ * network file sets n (`fileN`).
  *
  * @example
  * ```ts
- * import { equal } from "node:assert/strict";
- * const c = parseConfig(new URLSearchParams("n=100&g=2&seed=3&nle=5&activation=std&tsim=50"));
- * equal(c.activation, "tanh");
- * equal(c.nle, 5);
+ * import { deepEqual, equal } from "node:assert/strict";
+ * const c = readConfig(new URLSearchParams("n=100&g=2&seed=3&nle=5&activation=std&tsim=50"));
+ * equal(c.config.activation, "tanh");
+ * equal(c.config.nle, 5);
+ * const bad = readConfig(new URLSearchParams("n=-5&g=abc&seed=3&nle=999&activation=relu&tsim=-1"));
+ * deepEqual(Object.keys(bad.invalid), ["n", "g", "activation", "nle", "tsim"]);
+ * equal(bad.config.seed, 3);
+ * equal(bad.config.n, 100);
  * ```
  */
-export function parseConfig(params: URLSearchParams, fileN?: number): ExplorerConfig {
+export function readConfig(params: URLSearchParams, fileN?: number): ConfigReading {
   const d = EXPLORER_DEFAULTS;
+  const invalid: Partial<Record<ConfigField, string>> = {};
+  const field = <T>(name: ConfigField, parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (e) {
+      invalid[name] = (e as Error).message;
+      return fallback;
+    }
+  };
+  const positive = (name: ConfigField, fallback: number, strict: boolean) =>
+    field(name, () => {
+      const x = num(params, name, fallback)!;
+      if (strict ? x <= 0 : x < 0) throw new RangeError(`${name} must be ${strict ? ">" : ">="} 0, got ${x}`);
+      return x;
+    }, fallback);
   // A network file sets n (any size: the user chose it); a random network is at most MAX_N.
-  const n = fileN ?? int("n", num(params, "n", d.n)!, 1, MAX_N);
-  const g = num(params, "g", d.g)!;
-  if (g < 0) throw new RangeError(`g must be >= 0, got ${g}`);
-  const activation = parseActivation(params.get("activation") || d.activation);
-  const nle = int("nle", num(params, "nle", Math.min(n, d.nle))!, 1, n);
-  const tsim = num(params, "tsim", d.tsim)!;
-  if (tsim <= 0) throw new RangeError(`tsim must be > 0, got ${tsim}`);
-  const seed = int("seed", num(params, "seed", d.seed)!, 0, 0xffffffff);
-  const sweep = int("sweep", num(params, "sweep", d.sweep)!, 0, 50);
-  const gmin = num(params, "gmin", d.gmin)!;
-  const gmax = num(params, "gmax", d.gmax)!;
-  if (!(gmin >= 0 && gmax >= gmin)) {
-    throw new RangeError(`need 0 <= gmin <= gmax, got gmin=${gmin}, gmax=${gmax}`);
+  const n = fileN ?? field("n", () => int("n", num(params, "n", d.n)!, 1, MAX_N), d.n);
+  const g = positive("g", d.g, false);
+  const activation = field(
+    "activation",
+    () => parseActivation(params.get("activation") || d.activation),
+    d.activation,
+  );
+  const nle = field(
+    "nle",
+    () => int("nle", num(params, "nle", Math.min(n, d.nle))!, 1, n),
+    Math.min(n, d.nle),
+  );
+  const tsim = positive("tsim", d.tsim, true);
+  const seed = field("seed", () => int("seed", num(params, "seed", d.seed)!, 0, 0xffffffff), d.seed);
+  const sweep = field("sweep", () => int("sweep", num(params, "sweep", d.sweep)!, 0, 50), d.sweep);
+  const gmin = positive("gmin", d.gmin, false);
+  let gmax = positive("gmax", d.gmax, false);
+  if (invalid.gmax === undefined && gmax < gmin) {
+    invalid.gmax = `gmax must be >= gmin, got gmin=${gmin}, gmax=${gmax}`;
+    gmax = Math.max(gmin, d.gmax);
   }
   const config: ExplorerConfig = { n, g, activation, nle, tsim, seed, sweep, gmin, gmax };
   const roi = params.get("roi");
   if (roi) {
-    checkRoi(roi);
-    config.roi = roi as Roi;
+    const checked = field("roi", () => (checkRoi(roi), roi as Roi), undefined);
+    if (checked !== undefined) config.roi = checked;
   }
-  const gain = num(params, "gain", undefined);
-  const shift = num(params, "shift", undefined);
+  const gain = field("gain", () => num(params, "gain", undefined), undefined);
+  const shift = field("shift", () => num(params, "shift", undefined), undefined);
   if (gain !== undefined) config.gain = gain;
   if (shift !== undefined) config.shift = shift;
-  return config;
+  return { config, invalid };
 }
 
 /** The URL parameters of a configuration. */

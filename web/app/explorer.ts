@@ -10,8 +10,9 @@
  * @module
  */
 
-import type { ChartSpec } from "./_charts.ts";
-import { configParams, type ExplorerConfig, parseConfig } from "./_config.ts";
+import type { ChartSpec, SeriesSpec } from "./_charts.ts";
+import { categorical } from "./_colors.ts";
+import { configParams, type ExplorerConfig, readConfig } from "./_config.ts";
 import type { NetworkBytes, WorkerMessage } from "./_messages.ts";
 import { parseNetworkBytes } from "../../src/mod.ts";
 import { drawChart } from "./_plot.ts";
@@ -86,40 +87,63 @@ function spectrumCharts(
   estimates: Float64Array,
 ): ChartSpec[] {
   const exps = json.exponents as number[];
+  const stderr = json.stderr as number[] | undefined;
   const k = exps.length;
   const t = Array.from(time);
+  const running: SeriesSpec[] = exps.map((_, i) => ({
+    label: `λ${i + 1}`,
+    x: t,
+    y: t.map((_, p) => estimates[p * k + i]),
+    color: categorical(i),
+    style: "line",
+  }));
+  const spectrum: SeriesSpec = {
+    label: "λ_i",
+    x: exps.map((_, i) => i + 1),
+    y: exps,
+    err: stderr,
+    color: categorical(0),
+    style: "points",
+  };
   return [
     {
       id: "spectrum",
-      title: "Lyapunov spectrum",
-      xLabel: "i",
+      title: `Lyapunov spectrum${stderr ? " (bars: ± block standard error)" : ""}`,
+      xLabel: "exponent index i",
       yLabel: "λ_i (1/τ)",
-      series: [{ label: "λ_i", x: exps.map((_, i) => i + 1), y: exps, color: 0, style: "points" }],
+      series: [spectrum],
+      legend: [{ label: "λ_i", color: spectrum.color, glyph: "points" }],
       zeroLine: true,
+      integerX: true,
     },
     {
       id: "convergence",
       title: "Running estimates",
       xLabel: "time (τ)",
       yLabel: "λ_i (1/τ)",
-      series: exps.map((_, i) => ({
-        label: `λ${i + 1}`,
-        x: t,
-        y: t.map((_, p) => estimates[p * k + i]),
-        color: i,
-      })),
+      series: running,
+      legend: running.map((s) => ({ label: s.label, color: s.color, glyph: s.style })),
       zeroLine: true,
     },
   ];
 }
 
-function sweepChart(points: { g: number; lambdaMax: number }[]): ChartSpec {
+function sweepChart(points: { g: number; lambdaMax: number }[], seed: number): ChartSpec {
+  const sorted = [...points].sort((a, b) => a.g - b.g);
+  const label = `λ_max (seed ${seed})`;
   return {
     id: "sweep",
-    title: "λ_max against g (same seed)",
+    title: "λ_max against g (one network per g, same seed)",
     xLabel: "g",
     yLabel: "λ_max (1/τ)",
-    series: [{ label: "λ_max", x: points.map((p) => p.g), y: points.map((p) => p.lambdaMax), color: 0 }],
+    series: [{
+      label,
+      x: sorted.map((p) => p.g),
+      y: sorted.map((p) => p.lambdaMax),
+      color: categorical(0),
+      style: "line",
+    }],
+    legend: [{ label, color: categorical(0), glyph: "line" }],
     zeroLine: true,
   };
 }
@@ -167,7 +191,7 @@ function start(config: ExplorerConfig): void {
     } else if (msg.type === "sweep-point") {
       sweep.push(msg);
       $("sweep-chart").replaceChildren();
-      drawChart($("sweep-chart"), sweepChart(sweep));
+      drawChart($("sweep-chart"), sweepChart(sweep, config.seed));
     } else if (msg.type === "done") {
       worker = undefined;
       w.terminate();
@@ -195,16 +219,36 @@ function start(config: ExplorerConfig): void {
   });
 }
 
-function runFromParams(params: URLSearchParams): void {
-  try {
-    const config = parseConfig(params, opened?.n);
-    fillForm(config);
-    history.replaceState(null, "", `${location.pathname}?${configParams(config)}`);
-    start(config);
-  } catch (e) {
-    setStatus(`Cannot run: ${(e as Error).message}`, true);
-    document.body.dataset.ready = "error";
+/** Marks the invalid fields of the form (their reason as tooltip) and clears the others' marks. */
+function markInvalid(invalid: Partial<Record<string, string>>): void {
+  for (const f of FIELDS) {
+    const el = $<HTMLInputElement | HTMLSelectElement>(`in-${f}`);
+    const reason = invalid[f];
+    el.classList.toggle("invalid", reason !== undefined);
+    el.setCustomValidity("");
+    if (reason === undefined) {
+      el.removeAttribute("aria-invalid");
+      el.title = "";
+    } else {
+      el.setAttribute("aria-invalid", "true");
+      el.title = `${reason} (showing the default)`;
+    }
   }
+}
+
+function runFromParams(params: URLSearchParams): void {
+  const { config, invalid } = readConfig(params, opened?.n);
+  fillForm(config);
+  markInvalid(invalid);
+  const reasons = Object.values(invalid);
+  if (reasons.length > 0) {
+    cancel();
+    setStatus(`Cannot run: ${reasons.join("; ")}. The marked fields show their defaults.`, true);
+    document.body.dataset.ready = "error";
+    return;
+  }
+  history.replaceState(null, "", `${location.pathname}?${configParams(config)}`);
+  start(config);
 }
 
 $("form").addEventListener("submit", (event) => {
@@ -258,6 +302,6 @@ const params = new URLSearchParams(location.search);
 if ([...params.keys()].length > 0) {
   runFromParams(params);
 } else {
-  fillForm(parseConfig(params));
+  fillForm(readConfig(params).config);
   document.body.dataset.ready = "1";
 }

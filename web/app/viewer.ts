@@ -1,13 +1,14 @@
 /// <reference lib="dom" />
 /**
  * The viewer page: lists the runs of the server's index (or runs opened from files), and plots
- * one run, or several runs of one workflow overlaid, with their manifests beside the plots.
+ * one run, or several runs of one workflow overlaid, with their manifests (a key/value table) above the plots.
  * The selection lives in the URL (`index.html?run=<folder>&run=<folder>`).
  *
  * @module
  */
 
 import { chartsFor } from "./_charts.ts";
+import { manifestRows } from "./_manifest.ts";
 import { drawChart } from "./_plot.ts";
 import { differingLabels, fetchRun, readRunFiles, type Run } from "./_run.ts";
 import type { RunEntry as IndexEntry } from "../_static.ts";
@@ -95,6 +96,42 @@ async function loadIndex(): Promise<IndexEntry[]> {
   }
 }
 
+/** The runs' manifests as one key/value table (a column per run), with each full manifest folded below. */
+function manifestTable(runs: Run[], labels: string[]): HTMLElement {
+  const details = document.createElement("details");
+  details.open = true;
+  details.append(Object.assign(document.createElement("summary"), { textContent: "Manifest" }));
+  const rows = runs.map((r) => new Map(manifestRows(r.manifest)));
+  const keys = [...new Set(rows.flatMap((r) => [...r.keys()]))];
+  const table = document.createElement("table");
+  table.className = "manifest-table";
+  if (runs.length > 1) {
+    const tr = table.insertRow();
+    tr.append(document.createElement("th"));
+    labels.forEach((l) => tr.append(Object.assign(document.createElement("th"), { textContent: l })));
+  }
+  for (const key of keys) {
+    const tr = table.insertRow();
+    tr.append(Object.assign(document.createElement("th"), { textContent: key, scope: "row" }));
+    for (const r of rows) tr.insertCell().textContent = r.get(key) ?? "";
+  }
+  details.append(table);
+  runs.forEach((run, k) => {
+    const full = document.createElement("details");
+    full.append(
+      Object.assign(document.createElement("summary"), {
+        textContent: `Full manifest.json${runs.length > 1 ? ` (${labels[k]})` : ""}`,
+      }),
+      Object.assign(document.createElement("pre"), {
+        className: "manifest",
+        textContent: JSON.stringify(run.manifest, null, 2),
+      }),
+    );
+    details.append(full);
+  });
+  return details;
+}
+
 async function show(ids: string[]): Promise<void> {
   document.body.removeAttribute("data-ready");
   const charts = $("charts");
@@ -109,17 +146,7 @@ async function show(ids: string[]): Promise<void> {
       ? `${runs[0].workflow}: ${runs[0].name}`
       : `${runs[0].workflow}: ${runs.length} runs compared`;
     for (const spec of chartsFor(runs, labels)) drawChart(charts, spec);
-    runs.forEach((run, k) => {
-      const details = document.createElement("details");
-      details.open = k === 0;
-      const summary = document.createElement("summary");
-      summary.textContent = labels[k] ? `${run.name} (${labels[k]})` : run.name;
-      const pre = document.createElement("pre");
-      pre.className = "manifest";
-      pre.textContent = JSON.stringify(run.manifest, null, 2);
-      details.append(summary, pre);
-      manifests.append(details);
-    });
+    manifests.append(manifestTable(runs, labels));
     setStatus("");
   } catch (e) {
     setStatus((e as Error).message, true);
