@@ -8,18 +8,16 @@
 // where 1 − p would cancel, e = expm1(−2|u|) gives tanh|u| = −e/(2 + e) and p = 1 + e (exact
 // there). Cost: one exp or expm1 and about 10 flops per neuron.
 
+import { ActivationCode } from "./abi";
+
 const HALF_LN2: f64 = 0.34657359027997264;
 
-export const TANH: i32 = 0;
-export const TANH_STRETCHED: i32 = 1;
-export const TANH_POS: i32 = 2;
-
-/** 1/cosh²(u) of the last {@link tanhSech2} call. */
-export let lastSech2: f64 = 0;
-
-/** tanh(u), and 1/cosh²(u) into lastSech2 (see the file header for the accuracy). */
+/**
+ * tanh(u) in lane 0 and 1/cosh²(u) in lane 1 of one f64x2 (see the file header for the
+ * accuracy); read them with f64x2.extract_lane (the bits pass through unchanged).
+ */
 // @ts-ignore: decorator
-@inline export function tanhSech2(u: f64): f64 {
+@inline export function tanhSech2(u: f64): v128 {
   const a = Math.abs(u);
   let t: f64, p: f64;
   if (a < HALF_LN2) {
@@ -30,8 +28,8 @@ export let lastSech2: f64 = 0;
     p = Math.exp(-2 * a);
     t = (1 - p) / (1 + p);
   }
-  lastSech2 = (4 * p) / ((1 + p) * (1 + p));
-  return u < 0 ? -t : t;
+  const sech2 = (4 * p) / ((1 + p) * (1 + p));
+  return f64x2.replace_lane(f64x2.splat(u < 0 ? -t : t), 1, sech2);
 }
 
 /** phi[i] = φ_i(h[i]) and dphi[i] = φ_i'(h[i]) for i < n; gains and shifts per neuron. */
@@ -49,13 +47,14 @@ export function activate<T>(
     const x = <f64>load<T>(h + at);
     let g = 1.0;
     let u = x;
-    if (act != TANH) {
+    if (act != ActivationCode.tanh) {
       g = <f64>load<T>(gains + at);
       u = g * (x - <f64>load<T>(shifts + at));
     }
-    const t = tanhSech2(u);
-    const sech2 = lastSech2;
-    if (act == TANH_POS) {
+    const ts = tanhSech2(u);
+    const t = f64x2.extract_lane(ts, 0);
+    const sech2 = f64x2.extract_lane(ts, 1);
+    if (act == ActivationCode.tanh_pos) {
       store<T>(phi + at, <T>(0.5 * (1 + t)));
       store<T>(dphi + at, <T>(0.5 * g * sech2));
     } else {

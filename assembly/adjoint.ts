@@ -24,11 +24,13 @@
 // nonzero e = (i, l) (ws.Wbs, in W's CSR order; transient steps: b ḣ_i φ_l); [z, Z] = Wᵀ [ḣ, Q̄]
 // by csrProduct over Wᵀ's CSR. Cost per step: about 4·nnz·kp flops.
 
-import { activate, lastSech2, TANH, TANH_POS, tanhSech2 } from "./activation";
+import { ActivationCode } from "./abi";
+import { activate, tanhSech2 } from "./activation";
 import { matvec1 } from "./matvec";
 import { csrMatvec, csrOuterAdd, csrProduct, packRows } from "./sparse";
 import { pack, panelProduct } from "./tangent";
-import { lanesSum, panelWidth, Workspace } from "./workspace";
+import { lanesSum, panelWidth } from "./simd";
+import { Workspace, zeroed } from "./workspace";
 
 /** The adjoint buffers of a workspace. */
 @unmanaged export class Adjoint {
@@ -48,12 +50,6 @@ import { lanesSum, panelWidth, Workspace } from "./workspace";
   Vp: usize = 0; // V in panels of PW: Vp[(p·kmax + κ)·PW + c] = V[p·PW + c, κ]
   kmax: i32 = 0; // columns of U and V: (k + 1)·BATCH
   used: i32 = 0; // columns buffered, not yet in W̄
-}
-
-function zeroed(bytes: usize): usize {
-  const ptr = heap.alloc(bytes);
-  memory.fill(ptr, 0, bytes);
-  return ptr;
 }
 
 /** Allocates (once) and resets the adjoint buffers: WT = Wᵀ, every cotangent and gradient 0. */
@@ -365,7 +361,7 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
   }
   // ḣ, ḡ, s̄ through the activation (in f64).
   const act = ws.act;
-  const c = act == TANH_POS ? 0.5 : 1.0;
+  const c = act == ActivationCode.tanh_pos ? 0.5 : 1.0;
   for (let i = 0; i < n; i++) {
     const at = <usize>i << sh;
     const e = b * <f64>load<T>(ad.z + at);
@@ -373,17 +369,18 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
     const x = <f64>load<T>(hT + at);
     let g = 1.0;
     let dx = x;
-    if (act != TANH) {
+    if (act != ActivationCode.tanh) {
       g = <f64>load<T>(ws.gains + at);
       dx = x - <f64>load<T>(ws.shifts + at);
     }
     const u = g * dx;
-    const t = tanhSech2(u);
-    const S = lastSech2;
+    const ts = tanhSech2(u);
+    const t = f64x2.extract_lane(ts, 0);
+    const S = f64x2.extract_lane(ts, 1);
     const dphi = c * g * S; // φ'
     const d2phi = -2 * c * g * g * S * t; // φ''
     store<T>(ad.hbar + at, <T>(a * <f64>load<T>(ad.hbar + at) + e * dphi + f * d2phi));
-    if (act != TANH) {
+    if (act != ActivationCode.tanh) {
       // ∂φ/∂g = c (x − s) S, ∂φ'/∂g = c S (1 − 2 u t); ∂φ/∂s = −c g S, ∂φ'/∂s = 2 c g² S t.
       const gb = e * c * dx * S + f * c * S * (1 - 2 * u * t);
       const sb = -e * c * g * S + f * 2 * c * g * g * S * t;

@@ -9,7 +9,7 @@
 // add latency): matvec1 in blocks of 8 rows (loop over l unrolled by two chunks), then 4, then
 // single rows; matvec2 in blocks of 6 rows × two vectors (twelve accumulators, loop over l
 // unrolled by two chunks), then 4, then single rows. Cost: 2·n·ld flops per vector. out may alias base.
-import { lanesSum } from "./workspace";
+import { lanesSum } from "./simd";
 
 // @ts-ignore: decorator
 @inline function combine<T>(out: usize, base: usize, i: i32, a: T, b: T, s: T): void {

@@ -21,7 +21,7 @@
 // rows of S (v128 over columns). Cost: about 4·n·k² − 4k³/3 flops (factor + form Q), plus
 // O(n·k·NB) for the panels and the T matrices.
 
-import { lanesSum } from "./workspace";
+import { lanesSum } from "./simd";
 
 /** Block width of the compact-WY Householder (a multiple of 4). */
 // @ts-ignore: decorator

@@ -1,5 +1,6 @@
 // Sparse (CSR) variants of the state step, the tangent step and the products of the adjoint,
-// for connectomes whose density is below the crossover of the benchmark (bench/main.ts).
+// for connectomes whose density is below the crossover measured by bench/sparse.ts
+// (`deno task bench:sparse`).
 // CSR of an n×n matrix A: rowPtr (n + 1 i32), colIdx (nnz i32, increasing within a row),
 // values (nnz T); row i holds the entries e in [rowPtr[i], rowPtr[i + 1]), A[i, colIdx[e]].
 // The workspace keeps W (row = post) and Wᵀ (row = pre) so that Wᵀ products gather too.
@@ -10,7 +11,7 @@
 // lane order where a dot product is needed), one fixed order: results are deterministic. They
 // equal the dense kernels' to rounding only (the dense ones sum in a different order).
 
-import { lanesSum } from "./workspace";
+import { lanesSum } from "./simd";
 
 /**
  * out[i] = a·base[i] + b·Σ_e values[e]·x[colIdx[e]] over row i, for i < n (scalar gather,

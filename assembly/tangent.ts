@@ -13,7 +13,7 @@
 //    padding columns meet zero rows of X).
 // Q is column-major with leading dimension ld (rows n..ld zero).
 
-import { panelWidth } from "./workspace";
+import { panelWidth } from "./simd";
 
 /** Packs X = φ' ⊙ Q into zero-padded panels of ld rows (step 1). */
 export function pack<T>(n: i32, ld: i32, k: i32, panels: i32, dphi: usize, Q: usize, X: usize): void {

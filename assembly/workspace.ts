@@ -15,30 +15,7 @@
 //   Xr, Xb  ld×kp row-major packed frames, kp = k + 1 rounded up to the lanes;  y  kp values
 
 import { qrScratchLength } from "./qr";
-
-/** Lanes of one v128 for element type T. */
-// @ts-ignore: decorator
-@inline export function lanes<T>(): i32 {
-  return 16 / <i32>sizeof<T>();
-}
-
-/** Panel width of the tangent product: two v128 of T per panel row. */
-// @ts-ignore: decorator
-@inline export function panelWidth<T>(): i32 {
-  return 32 / <i32>sizeof<T>();
-}
-
-/** Sum of the lanes of v, in lane order. */
-// @ts-ignore: decorator
-@inline export function lanesSum<T>(v: v128): T {
-  if (sizeof<T>() == 8) {
-    return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
-  }
-  return <T>(
-    f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) +
-    f32x4.extract_lane(v, 3)
-  );
-}
+import { lanes, panelWidth } from "./simd";
 
 /** The fields of a workspace, laid over raw memory. */
 @unmanaged export class Workspace {
@@ -47,6 +24,7 @@ import { qrScratchLength } from "./qr";
   k: i32 = 0;
   panels: i32 = 0;
   act: i32 = 0;
+  single: i32 = 0; // 1: every buffer (but logs) and kernel in f32 (PrecisionCode.f32)
   dt: f64 = 0;
   W: usize = 0;
   h: usize = 0;
@@ -75,7 +53,8 @@ import { qrScratchLength } from "./qr";
   y: usize = 0;
 }
 
-function zeroed(bytes: usize): usize {
+/** Allocates `bytes` bytes (16-byte aligned), zeroed. */
+export function zeroed(bytes: usize): usize {
   const ptr = heap.alloc(bytes);
   memory.fill(ptr, 0, bytes);
   return ptr;
@@ -92,6 +71,7 @@ export function newWorkspace<T>(n: i32, k: i32): usize {
   ws.ld = ld;
   ws.k = k;
   ws.panels = panels;
+  ws.single = sizeof<T>() == 4 ? 1 : 0;
   ws.W = zeroed(<usize>ld * ld * sz);
   ws.h = zeroed(<usize>ld * sz);
   ws.phi = zeroed(<usize>ld * sz);

@@ -38,6 +38,7 @@ export function inSandbox(): boolean {
 export function sandboxFlags(spec: SandboxSpec): string[] {
   const read = [
     `${PROJECT}/src`,
+    `${PROJECT}/assembly/abi.ts`, // the core's ids and codes, imported by src/
     `${PROJECT}/cli`,
     `${PROJECT}/build`,
     `${PROJECT}/data`,

@@ -26,13 +26,6 @@ export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = Object.f
   pos: "tanh_pos",
 });
 
-/** Activation codes of the wasm core. */
-export const ACTIVATION_CODES: Readonly<Record<Activation, number>> = Object.freeze({
-  tanh: 0,
-  tanh_stretched: 1,
-  tanh_pos: 2,
-});
-
 /**
  * Canonical name of an activation spelling; throws a RangeError listing the accepted ones.
  *

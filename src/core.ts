@@ -5,6 +5,7 @@
  */
 
 import { instantiate } from "@assemblyscript/loader";
+import { ActivationCode, Field, PrecisionCode } from "../assembly/abi.ts";
 import { lyapunovSpectrum, type LyapunovSpectrumOptions, type SpectrumResult } from "./lyapunov_spectrum.ts";
 import type { LossName } from "./losses.ts";
 import type { Network } from "./network.ts";
@@ -50,6 +51,32 @@ export class Core {
   }
 }
 
+/** The enums of assembly/abi.ts, by the name the module exports them under. */
+const ABI_ENUMS: Readonly<Record<string, Record<string, string | number>>> = Object.freeze({
+  Field,
+  ActivationCode,
+  PrecisionCode,
+});
+
+/**
+ * Differences between a core instance's exported ids and codes (globals such as `Field.W`) and
+ * the values of assembly/abi.ts that the library uses, one line each (empty: they agree).
+ */
+export function abiMismatches(exports: WebAssembly.Exports): string[] {
+  const found: string[] = [];
+  for (const [enumName, members] of Object.entries(ABI_ENUMS)) {
+    for (const [name, value] of Object.entries(members)) {
+      if (typeof value !== "number") continue; // the reverse mapping of a numeric enum
+      const global = exports[`${enumName}.${name}`];
+      const actual = global instanceof WebAssembly.Global ? global.value : undefined;
+      if (actual !== value) {
+        found.push(`${enumName}.${name} is ${actual} in the module, ${value} in the library`);
+      }
+    }
+  }
+  return found;
+}
+
 /** The bytes of the module at a URL (`fetch` reads `file:` URLs in Deno, `http(s):` anywhere). */
 async function readSource(source: URL): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
@@ -89,5 +116,12 @@ export async function loadCore(source: CoreSource = CORE_URL): Promise<Core> {
     }
   }
   const instance = await instantiate<CoreExports & Record<string, unknown>>(module, {});
+  const mismatches = abiMismatches(instance.instance.exports);
+  if (mismatches.length > 0) {
+    throw new Error(
+      `Cannot load the core: its interface differs from assembly/abi.ts (${mismatches.join("; ")}). ` +
+        "Rebuild it with `deno task build`",
+    );
+  }
   return new Core(module, instance.exports as unknown as CoreExports);
 }

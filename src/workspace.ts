@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ACTIVATION_CODES } from "./activation.ts";
+import { ActivationCode, Field, PrecisionCode } from "../assembly/abi.ts";
 import { type Network, neuronParameters } from "./network.ts";
 
 /** Floating-point precision of the kernels. */
@@ -45,61 +45,27 @@ export function chooseKernels(net: Network, nle: number, kernels: Kernels = "aut
   return nnz < threshold * net.n * net.n ? "sparse" : "dense";
 }
 
-/** The raw exports of the core module (see assembly/index.ts). */
+/** The raw exports of the core module (see assembly/index.ts; ids and codes from assembly/abi.ts). */
 export interface CoreExports {
   memory: WebAssembly.Memory;
-  wsNew_f64(n: number, k: number): number;
-  wsNew_f32(n: number, k: number): number;
+  wsNew(n: number, k: number, precision: PrecisionCode): number;
   wsFree(ws: number): void;
-  wsConfigure(ws: number, act: number, dt: number): void;
+  wsConfigure(ws: number, act: ActivationCode, dt: number): void;
   wsLd(ws: number): number;
-  wsField(ws: number, field: number): number;
-  wsSetSparse_f64(ws: number, nnz: number): void;
-  wsSetSparse_f32(ws: number, nnz: number): void;
-  activate_f64(ws: number): void;
-  activate_f32(ws: number): void;
-  stateSteps_f64(ws: number, steps: number): void;
-  stateSteps_f32(ws: number, steps: number): void;
-  tangentSteps_f64(ws: number, steps: number): void;
-  tangentSteps_f32(ws: number, steps: number): void;
-  orthonormalize_f64(ws: number, R: number): void;
-  orthonormalize_f32(ws: number, R: number): void;
-  interval_f64(ws: number, steps: number): void;
-  interval_f32(ws: number, steps: number): void;
+  wsField(ws: number, field: Field): number;
+  wsSetSparse(ws: number, nnz: number): void;
+  activate(ws: number): void;
+  stateSteps(ws: number, steps: number): void;
+  tangentSteps(ws: number, steps: number): void;
+  orthonormalize(ws: number, R: number): void;
+  interval(ws: number, steps: number): void;
   alloc(bytes: number): number;
   free(ptr: number): void;
-  adjointBegin_f64(ws: number): void;
-  adjointBegin_f32(ws: number): void;
-  adjointStep_f64(ws: number, hT: number, QT: number, tangent: number): void;
-  adjointStep_f32(ws: number, hT: number, QT: number, tangent: number): void;
-  adjointQR_f64(ws: number, Qp: number, R: number, c: number): void;
-  adjointQR_f32(ws: number, Qp: number, R: number, c: number): void;
-  adjointFlush_f64(ws: number): void;
-  adjointFlush_f32(ws: number): void;
+  adjointBegin(ws: number): void;
+  adjointStep(ws: number, hT: number, QT: number, tangent: number): void;
+  adjointQR(ws: number, Qp: number, R: number, c: number): void;
+  adjointFlush(ws: number): void;
 }
-
-const FIELD = {
-  W: 0,
-  h: 1,
-  phi: 2,
-  dphi: 3,
-  gains: 4,
-  shifts: 5,
-  Q: 6,
-  logs: 7,
-  hbar: 8,
-  Qbar: 9,
-  Wbar: 10,
-  gbar: 11,
-  sbar: 12,
-  rowPtr: 13,
-  colIdx: 14,
-  values: 15,
-  rowPtrT: 16,
-  colIdxT: 17,
-  valuesT: 18,
-  Wbs: 19,
-} as const;
 
 /** A network's buffers in the core, for n neurons and a k-column tangent frame. */
 export class Workspace {
@@ -113,7 +79,6 @@ export class Workspace {
   readonly ld: number;
   #x: CoreExports;
   #ptr: number;
-  #suffix: Precision;
   #kernels: "dense" | "sparse" = "dense";
   /** Row and column of each nonzero of W in CSR order (sparse kernels only). */
   #rows = new Int32Array(0);
@@ -128,16 +93,15 @@ export class Workspace {
     this.n = n;
     this.k = k;
     this.precision = precision;
-    this.#suffix = precision;
-    this.#ptr = precision === "f64" ? exports.wsNew_f64(n, k) : exports.wsNew_f32(n, k);
+    this.#ptr = exports.wsNew(n, k, PrecisionCode[precision]);
     this.ld = exports.wsLd(this.#ptr);
   }
 
-  #view(field: number, length: number): Float64Array | Float32Array {
+  #view(field: Field, length: number): Float64Array | Float32Array {
     if (this.#ptr === 0) throw new Error("Cannot use a freed workspace");
     const ptr = this.#x.wsField(this.#ptr, field);
     const buffer = this.#x.memory.buffer;
-    return this.precision === "f64" || field === FIELD.logs
+    return this.precision === "f64" || field === Field.logs
       ? new Float64Array(buffer, ptr, length)
       : new Float32Array(buffer, ptr, length);
   }
@@ -154,18 +118,18 @@ export class Workspace {
   setNetwork(net: Network, dt: number, kernels: Kernels = "auto"): void {
     const { n, ld } = this;
     if (net.n !== n) throw new RangeError(`Network has n=${net.n}, workspace has n=${n}`);
-    const W = this.#view(FIELD.W, ld * ld);
+    const W = this.#view(Field.W, ld * ld);
     for (let i = 0; i < n; i++) W.set(net.weights.subarray(i * n, (i + 1) * n), i * ld);
     this.#kernels = chooseKernels(net, this.k, kernels);
     if (this.#kernels === "sparse") this.#setCsr(net.weights);
     else {
-      this.#x[`wsSetSparse_${this.#suffix}`](this.#ptr, -1);
+      this.#x.wsSetSparse(this.#ptr, -1);
       this.#rows = this.#cols = new Int32Array(0);
     }
     const { gains, shifts } = neuronParameters(net);
-    this.#view(FIELD.gains, n).set(gains);
-    this.#view(FIELD.shifts, n).set(shifts);
-    this.#x.wsConfigure(this.#ptr, ACTIVATION_CODES[net.activation], dt);
+    this.#view(Field.gains, n).set(gains);
+    this.#view(Field.shifts, n).set(shifts);
+    this.#x.wsConfigure(this.#ptr, ActivationCode[net.activation], dt);
   }
 
   /** Switches the core to the sparse kernels and writes W (n×n row-major) as CSR of W and of Wᵀ. */
@@ -173,16 +137,16 @@ export class Workspace {
     const { n } = this;
     let nnz = 0;
     for (let i = 0; i < n * n; i++) if (weights[i] !== 0) nnz++;
-    this.#x[`wsSetSparse_${this.#suffix}`](this.#ptr, nnz);
+    this.#x.wsSetSparse(this.#ptr, nnz);
     const buffer = this.#x.memory.buffer;
-    const ints = (field: number, length: number) =>
+    const ints = (field: Field, length: number) =>
       new Int32Array(buffer, this.#x.wsField(this.#ptr, field), length);
-    const rowPtr = ints(FIELD.rowPtr, n + 1);
-    const colIdx = ints(FIELD.colIdx, nnz);
-    const values = this.#view(FIELD.values, nnz);
-    const rowPtrT = ints(FIELD.rowPtrT, n + 1);
-    const colIdxT = ints(FIELD.colIdxT, nnz);
-    const valuesT = this.#view(FIELD.valuesT, nnz);
+    const rowPtr = ints(Field.rowPtr, n + 1);
+    const colIdx = ints(Field.colIdx, nnz);
+    const values = this.#view(Field.values, nnz);
+    const rowPtrT = ints(Field.rowPtrT, n + 1);
+    const colIdxT = ints(Field.colIdxT, nnz);
+    const valuesT = this.#view(Field.valuesT, nnz);
     this.#rows = new Int32Array(nnz);
     this.#cols = new Int32Array(nnz);
     let e = 0;
@@ -213,25 +177,25 @@ export class Workspace {
 
   /** Sets the state h (length n). */
   setState(h: ArrayLike<number>): void {
-    this.#view(FIELD.h, this.n).set(h);
+    this.#view(Field.h, this.n).set(h);
   }
 
   /** A copy of the state h, in f64. */
   state(): Float64Array {
-    return Float64Array.from(this.#view(FIELD.h, this.n));
+    return Float64Array.from(this.#view(Field.h, this.n));
   }
 
   /** Sets the tangent frame from an n×k row-major matrix (not necessarily orthonormal). */
   setFrame(q: ArrayLike<number>): void {
     const { n, k, ld } = this;
-    const Q = this.#view(FIELD.Q, k * ld);
+    const Q = this.#view(Field.Q, k * ld);
     for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) Q[j * ld + i] = q[i * k + j];
   }
 
   /** A copy of the tangent frame as an n×k row-major f64 matrix. */
   frame(): Float64Array {
     const { n, k, ld } = this;
-    const Q = this.#view(FIELD.Q, k * ld);
+    const Q = this.#view(Field.Q, k * ld);
     const out = new Float64Array(n * k);
     for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] = Q[j * ld + i];
     return out;
@@ -239,21 +203,21 @@ export class Workspace {
 
   /** Computes φ(h) and φ'(h) at the current state and returns copies of both. */
   activation(): { phi: Float64Array; dphi: Float64Array } {
-    this.#x[`activate_${this.#suffix}`](this.#ptr);
+    this.#x.activate(this.#ptr);
     return {
-      phi: Float64Array.from(this.#view(FIELD.phi, this.n)),
-      dphi: Float64Array.from(this.#view(FIELD.dphi, this.n)),
+      phi: Float64Array.from(this.#view(Field.phi, this.n)),
+      dphi: Float64Array.from(this.#view(Field.dphi, this.n)),
     };
   }
 
   /** Advances the state by `steps` steps (the frame is left alone). */
   stateSteps(steps: number): void {
-    this.#x[`stateSteps_${this.#suffix}`](this.#ptr, steps);
+    this.#x.stateSteps(this.#ptr, steps);
   }
 
   /** Advances state and frame by `steps` steps, without re-orthonormalising. */
   tangentSteps(steps: number): void {
-    this.#x[`tangentSteps_${this.#suffix}`](this.#ptr, steps);
+    this.#x.tangentSteps(this.#ptr, steps);
   }
 
   /**
@@ -261,14 +225,14 @@ export class Workspace {
    * (an address from {@linkcode Workspace.alloc}) the factor R is stored there too.
    */
   orthonormalize(R = 0): Float64Array {
-    this.#x[`orthonormalize_${this.#suffix}`](this.#ptr, R);
-    return this.#view(FIELD.logs, this.k) as Float64Array;
+    this.#x.orthonormalize(this.#ptr, R);
+    return this.#view(Field.logs, this.k) as Float64Array;
   }
 
   /** `steps` tangent steps then QR; returns log|R_jj| (a view, valid until the next call). */
   interval(steps: number): Float64Array {
-    this.#x[`interval_${this.#suffix}`](this.#ptr, steps);
-    return this.#view(FIELD.logs, this.k) as Float64Array;
+    this.#x.interval(this.#ptr, steps);
+    return this.#view(Field.logs, this.k) as Float64Array;
   }
 
   /** Bytes of one element (8 in f64, 4 in f32). */
@@ -300,12 +264,12 @@ export class Workspace {
 
   /** Copies the state (to = true: into `ptr`; false: from `ptr`). */
   copyState(ptr: number, to: boolean): void {
-    this.#copy(this.#x.wsField(this.#ptr, FIELD.h), ptr, this.stateBytes, to);
+    this.#copy(this.#x.wsField(this.#ptr, Field.h), ptr, this.stateBytes, to);
   }
 
   /** Copies the frame (to = true: into `ptr`; false: from `ptr`). */
   copyFrame(ptr: number, to: boolean): void {
-    this.#copy(this.#x.wsField(this.#ptr, FIELD.Q), ptr, this.frameBytes, to);
+    this.#copy(this.#x.wsField(this.#ptr, Field.Q), ptr, this.frameBytes, to);
   }
 
   #copy(field: number, ptr: number, bytes: number, to: boolean): void {
@@ -316,17 +280,17 @@ export class Workspace {
 
   /** Starts a backward pass: every cotangent and gradient set to zero. */
   adjointBegin(): void {
-    this.#x[`adjointBegin_${this.#suffix}`](this.#ptr);
+    this.#x.adjointBegin(this.#ptr);
   }
 
   /** One step backwards at the stored state `hT` and frame `QT` (tangent = false: transient step). */
   adjointStep(hT: number, QT: number, tangent: boolean): void {
-    this.#x[`adjointStep_${this.#suffix}`](this.#ptr, hT, QT, tangent ? 1 : 0);
+    this.#x.adjointStep(this.#ptr, hT, QT, tangent ? 1 : 0);
   }
 
   /** One QR backwards: its output frame `Qp`, factor `R`, and `c` (k f64) = ∂L/∂log|R_jj|. */
   adjointQR(Qp: number, R: number, c: number): void {
-    this.#x[`adjointQR_${this.#suffix}`](this.#ptr, Qp, R, c);
+    this.#x.adjointQR(this.#ptr, Qp, R, c);
   }
 
   /**
@@ -335,20 +299,20 @@ export class Workspace {
    * and ∂L/∂shift per neuron.
    */
   adjointGradients(): { weights: Float64Array; gains: Float64Array; shifts: Float64Array } {
-    this.#x[`adjointFlush_${this.#suffix}`](this.#ptr);
+    this.#x.adjointFlush(this.#ptr);
     const { n, ld } = this;
     const weights = new Float64Array(n * n);
     if (this.#kernels === "sparse") {
-      const Wbs = this.#view(FIELD.Wbs, this.#rows.length);
+      const Wbs = this.#view(Field.Wbs, this.#rows.length);
       for (let e = 0; e < Wbs.length; e++) weights[this.#rows[e] * n + this.#cols[e]] = Wbs[e];
     } else {
-      const Wbar = this.#view(FIELD.Wbar, ld * ld);
+      const Wbar = this.#view(Field.Wbar, ld * ld);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) weights[i * n + j] = Wbar[i * ld + j];
     }
     return {
       weights,
-      gains: Float64Array.from(this.#view(FIELD.gbar, n)),
-      shifts: Float64Array.from(this.#view(FIELD.sbar, n)),
+      gains: Float64Array.from(this.#view(Field.gbar, n)),
+      shifts: Float64Array.from(this.#view(Field.sbar, n)),
     };
   }
 
