@@ -64,7 +64,16 @@ async function stopWith(
   const tree = await started(pid);
   const t0 = performance.now();
   Deno.kill(target === "group" ? -sh.pid : pid, signal);
+  // A command that does not stop is killed after a while, so that the test fails instead of hanging.
+  const guard = setTimeout(() => {
+    for (const p of [...tree].reverse()) {
+      try {
+        Deno.kill(p, "SIGKILL");
+      } catch { /* gone */ }
+    }
+  }, 10 * STOP_WITHIN_MS);
   const status = await sh.status;
+  clearTimeout(guard);
   const ms = performance.now() - t0;
   reader.releaseLock();
   await sh.stdout.cancel();
