@@ -54,6 +54,19 @@ async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   return text;
 }
 
+/**
+ * The bundled declarations import the ids and codes of the wasm interface from
+ * `../assembly/abi.ts`, which the package does not carry (the bundle inlines their values):
+ * replaces that import with the enums themselves, declared.
+ */
+async function inlineAbiDeclarations(dts: string): Promise<void> {
+  const text = await Deno.readTextFile(dts);
+  const line = /^import \{[^}]*\} from "\.\.\/assembly\/abi\.ts";$/m;
+  if (!line.test(text)) throw new Error(`Cannot pack: ${dts} no longer imports assembly/abi.ts as expected`);
+  const abi = (await Deno.readTextFile(`${ROOT}assembly/abi.ts`)).replaceAll("export enum ", "declare enum ");
+  await Deno.writeTextFile(dts, text.replace(line, abi.trim()));
+}
+
 /** Builds the package folder and its tarball; returns the tarball's path. */
 export async function pack(outDir = `${ROOT}build`): Promise<string> {
   const wasm = `${ROOT}build/flybrain.wasm`;
@@ -75,6 +88,7 @@ export async function pack(outDir = `${ROOT}build`): Promise<string> {
       `${pkg}/dist/index.js`,
       `${ROOT}npm/index.ts`,
     ], ROOT);
+    await inlineAbiDeclarations(`${pkg}/dist/index.d.ts`);
     await Deno.copyFile(wasm, `${pkg}/build/flybrain.wasm`);
     await Deno.copyFile(`${ROOT}npm/README.md`, `${pkg}/README.md`);
     await Deno.writeTextFile(
