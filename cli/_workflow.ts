@@ -80,6 +80,10 @@ export class WorkflowRun {
   #onSigterm = () => void this.#interrupt("SIGTERM");
   /** The write in progress, which an interruption lets finish (so no file is left half-written). */
   #writing: Promise<unknown> = Promise.resolve();
+  /** The last manifest write: manifest writes run one after the other, in the order asked. */
+  #manifestWrite: Promise<unknown> = Promise.resolve();
+  /** Set on a signal: the run writes nothing more but its `interrupted` manifest. */
+  #stopping = false;
 
   private constructor(
     dir: string,
@@ -137,19 +141,25 @@ export class WorkflowRun {
 
   /** Writes the manifest (atomically). */
   async saveManifest(): Promise<void> {
-    if (this.#persist) await this.#track(writeManifest(this.dir, this.manifest));
+    if (this.#persist && !this.#stopping) await this.#writeManifest();
+  }
+
+  #writeManifest(): Promise<void> {
+    const writing = this.#manifestWrite.then(() => writeManifest(this.dir, this.manifest));
+    this.#manifestWrite = writing.catch(() => {});
+    return this.#track(writing);
   }
 
   /** Writes a file of the run folder (listed in the manifest), or at `path` under the output root, atomically. */
   async write(name: string, data: string | Uint8Array, path = `${this.dir}/${name}`): Promise<void> {
-    if (!this.#persist) return;
+    if (!this.#persist || this.#stopping) return;
     await this.#track(writeFileAtomic(path, data));
     if (path === `${this.dir}/${name}` && !this.manifest.files.includes(name)) this.manifest.files.push(name);
   }
 
   /** Keeps the result of finished item `index` durably (see {@linkcode saveFinished}), for `--resume`. */
   async keep(index: number, result: unknown): Promise<void> {
-    if (this.#persist) await this.#track(saveFinished(this.dir, index, result));
+    if (this.#persist && !this.#stopping) await this.#track(saveFinished(this.dir, index, result));
   }
 
   /** Writes a CSV table of the run's schema (its header, then the rows; the optional columns when `withOptional`). */
@@ -197,12 +207,13 @@ export class WorkflowRun {
 
   /** Stops the run on a signal: workers stopped, manifest `interrupted`, exit 128 + signal number. */
   async #interrupt(signal: "SIGINT" | "SIGTERM"): Promise<void> {
+    this.#stopping = true;
     this.pool.terminate();
     this.#bar.stop();
     await this.#writing;
     this.manifest.status = "interrupted";
     this.manifest.end = new Date().toISOString();
-    await this.saveManifest();
+    if (this.#persist) await this.#writeManifest();
     if (this.#lock) await releaseRunLock(this.dir, this.#lock);
     const { done, total } = this.manifest.progress!;
     console.error(
