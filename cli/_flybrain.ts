@@ -9,7 +9,14 @@
  */
 
 import { Command, Option } from "commander";
-import { defaultWorkers, deriveSeed, loadConnectome, parseActivation, type Workflow } from "../src/deno.ts";
+import {
+  defaultWorkers,
+  deriveSeed,
+  loadConnectome,
+  parseActivation,
+  stringifyJson,
+  type Workflow,
+} from "../src/deno.ts";
 import {
   CONNECTOME_DIR,
   type ConnectomeFlags,
@@ -18,7 +25,8 @@ import {
   trainingOptions,
 } from "./_options.ts";
 import { boolean } from "./_parsers.ts";
-import { recordedOptions, resolveTrainingFlags, runTraining, sampleOptions } from "./_training.ts";
+import { runTraining, sampleOptions } from "./_training.ts";
+import { recordedOptions, resumableOptions } from "./_workflow.ts";
 
 /** Values of the options of the connectome training workflows. */
 export interface FlybrainTrainFlags extends TrainingFlags, ConnectomeFlags {
@@ -64,7 +72,7 @@ export function flybrainTrainingCommand(pop: boolean): Command {
       activation: "--activation <name>",
     };
     if (pop) required.subpopulation = "--subpopulation <by>";
-    const { o, resume } = await resolveTrainingFlags(name, flags, required);
+    const { o, resume } = await resumableOptions(name, flags, required);
     const act = parseActivation(o.activation!);
     const network = loadConnectome(CONNECTOME_DIR, {
       roi: o.roi,
@@ -88,6 +96,7 @@ export function flybrainTrainingCommand(pop: boolean): Command {
       workflow: name,
       runName,
       root: o.out,
+      quiet: o.quiet,
       command: [name, ...Deno.args.slice(1)],
       options: { ...recordedOptions(o), activation: act, neurons: network.n, types: network.typeNames },
       seed: o.seed,
@@ -104,7 +113,7 @@ export function flybrainTrainingCommand(pop: boolean): Command {
       loss: log.loss,
       lambdaMax: log.lambdaMax,
     }));
-    if (o.json) console.log(JSON.stringify({ run: dir, samples: summary }));
+    if (o.json) console.log(stringifyJson({ run: dir, samples: summary }));
     console.error(`Results: ${dir}`);
   });
 }

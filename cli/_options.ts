@@ -17,6 +17,8 @@ import {
   modelsPath,
   type Network,
   type NetworkFile,
+  type NetworkFileExtras,
+  type Progress,
   RANDOM_NETWORK_DEFAULTS,
   randomNetwork,
   readNetwork,
@@ -215,18 +217,30 @@ export async function readNetworkFlags(
   return undefined;
 }
 
-/** The network and spectrum inputs named by the options of {@linkcode networkOptions}. */
-export async function resolveNetwork(opts: NetworkFlags): Promise<NetworkFile & { source: string }> {
+/**
+ * The network and spectrum inputs named by the options of {@linkcode networkOptions}; a random
+ * network reports its rows drawn to `onProgress`.
+ */
+export async function resolveNetwork(
+  opts: NetworkFlags,
+  onProgress?: (progress: Progress) => void,
+): Promise<NetworkFile & { source: string }> {
   const file = await readNetworkFlags(opts, opts.activation);
   if (file !== undefined) return { ...file, source: opts.network! };
   const seed = opts.seed ?? RANDOM_NETWORK_DEFAULTS.seed;
-  const network: Network = randomNetwork({ n: opts.n, g: opts.g, seed, activation: opts.activation });
+  const network: Network = randomNetwork({
+    n: opts.n,
+    g: opts.g,
+    seed,
+    activation: opts.activation,
+    onProgress,
+  });
   return { network, source: `random network n=${opts.n} g=${opts.g} seed=${seed} ${network.activation}` };
 }
 
 /** Spectrum options: the file's options overridden by the flags given. */
 export function resolveSpectrumOptions(
-  file: NetworkFile,
+  file: NetworkFileExtras,
   flags: SpectrumFlags,
 ): LyapunovSpectrumOptions {
   const fromFile: LyapunovSpectrumOptions = file.options ?? {};
@@ -255,7 +269,17 @@ export function runOptions(cmd: Command, folders: readonly string[]): Command {
   return cmd
     .addOption(outOption(folders))
     .addOption(workersOption())
-    .option("--json", "print the run's summary as one JSON object on stdout");
+    .option("--json", "print the run's summary as one JSON object on stdout")
+    .option("--quiet", "print no progress");
+}
+
+/** `--resume`: a stopped run of `workflow` to continue. */
+export function resumeOption(workflow: string): Option {
+  return new PathOption(
+    "--resume <run>",
+    `continue this stopped run (name under <out>/logs/${workflow}/, or its folder)`,
+    { kind: "runFolder" },
+  );
 }
 
 /** Values of the options of {@linkcode runOptions}. */
@@ -263,6 +287,7 @@ export interface RunFlags {
   out: string;
   workers?: number;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** The folders of the output root a workflow writes in: its logs and, for trainings, its models. */
@@ -333,13 +358,7 @@ export function trainingOptions(cmd: Command, workflow: Workflow, config: Traini
       .option("--log_every <e>", "spectra, models and checkpoint every e epochs", positiveInt, d.log_every)
       .option("--log_nle <k>", "exponents of the logged spectra (default: n)", positiveInt)
       .option("--clip <c>", "largest gradient norm per part", number, TRAIN_DEFAULTS.clip)
-      .addOption(
-        new PathOption(
-          "--resume <run>",
-          `continue this run (name under <out>/logs/${workflow}/, or its folder)`,
-          { kind: "runFolder" },
-        ),
-      ),
+      .addOption(resumeOption(workflow)),
     workflowFolders(workflow, true),
   );
 }

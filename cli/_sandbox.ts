@@ -53,7 +53,7 @@ export function sandboxFlags(spec: SandboxSpec): string[] {
     "--deny-net",
     "--deny-run",
     "--deny-ffi",
-    "--deny-sys",
+    "--allow-sys=systemMemoryInfo,hostname",
   ];
   if (spec.write.length > 0) flags.push(`--allow-write=${spec.write.join(",")}`);
   return flags;

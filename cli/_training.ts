@@ -12,22 +12,18 @@
  */
 
 import {
-  checkFolder,
   CHECKPOINT_FILE,
+  countConnections,
   ensureFolder,
   type EpochLog,
-  MANIFEST_FILE,
   type Network,
   networkFileJson,
   networkFileName,
   npyBytes,
   npyFileName,
-  parseManifest,
   readTableRows,
   type Row,
-  runFolder,
   runFolderParts,
-  runPath,
   sampleModelsFolder,
   sampleModelsPath,
   type SpectrumJob,
@@ -38,9 +34,9 @@ import {
   TRAINING_TABLE,
   type TrainOptions,
   type TrainSelection,
-  type Workflow,
 } from "../src/deno.ts";
 import type { TrainingFlags } from "./_options.ts";
+import { checkWorkflowPlan } from "./_plan.ts";
 import { type RunSpec, WorkflowRun } from "./_workflow.ts";
 
 /** One training of a workflow. */
@@ -88,55 +84,19 @@ export function sampleOptions(
   return { loss: loss!, target, nle, dt, tons, ttr, tframe, tsim, seed, lr, clip, train, ...extra };
 }
 
-/**
- * The options of a training run: the flags, or with `--resume` the recorded options of that run
- * (its manifest) with the new `--out`, `--workers`, `--json`; checks the options a run needs.
- * Returns them with the run folder to resume, if any.
- */
-export async function resolveTrainingFlags<F extends TrainingFlags>(
-  workflow: Workflow,
-  flags: F,
-  required: Partial<Record<keyof F, string>>,
-): Promise<{ o: F; resume?: string }> {
-  let o = flags;
-  let resume: string | undefined;
-  if (flags.resume !== undefined) {
-    resume = flags.resume.includes("/") ? flags.resume : runFolder(flags.out, workflow, flags.resume);
-    const run = runFolderParts(resume);
-    await checkFolder(run.root, runPath(run.workflow, run.run));
-    let manifest;
-    try {
-      const path = `${resume}/${MANIFEST_FILE}`;
-      manifest = parseManifest(JSON.parse(await Deno.readTextFile(path)), path);
-    } catch (e) {
-      throw new Error(`Cannot resume ${resume}: ${(e as Error).message}`);
-    }
-    if (manifest.workflow !== workflow) throw new Error(`Cannot resume ${resume}: not a ${workflow} run`);
-    o = {
-      ...manifest.options,
-      workers: flags.workers,
-      json: flags.json,
-      out: flags.out,
-      resume: flags.resume,
-    } as F;
-  }
-  for (const [key, flag] of Object.entries(required)) {
-    if (o[key as keyof F] === undefined) {
-      throw new RangeError(`required option '${flag}' not specified (unless --resume)`);
-    }
-  }
-  return { o, resume };
-}
-
-/** The options to record in a run's manifest: the flags without those of this invocation only. */
-export function recordedOptions<F extends TrainingFlags>(o: F): Record<string, unknown> {
-  const { resume: _r, workers: _w, json: _j, ...recorded } = o;
-  return recorded;
-}
-
 /** Runs (or resumes) a training workflow; returns the run folder and the last logs. */
 export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; last: EpochLog[] }> {
-  // Trainers first: bad options or a missing checkpoint fail before anything is written.
+  // The plan, then the trainers: bad options, too little memory or a missing checkpoint fail
+  // before anything is written.
+  const { network, options } = spec.samples[0];
+  await checkWorkflowPlan({
+    kind: "gradient",
+    n: network.n,
+    nnz: countConnections(network),
+    options,
+    networks: spec.samples.length,
+    parallel: spec.workers,
+  });
   let training: Row<typeof TRAINING_TABLE>[] = [];
   let spectra: Row<typeof TRAINING_SPECTRA_TABLE>[] = [];
   let trainers: Trainer[];
@@ -161,6 +121,7 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; la
     trainers = spec.samples.map((s) => new Trainer(s.network, s.options));
   }
   const run = await WorkflowRun.open({ ...spec, total: spec.epochs, label: "epochs" });
+  run.progress(trainers[0].epoch);
   try {
     const { root: outputRoot, workflow, run: runName } = runFolderParts(run.dir);
     const samples = spec.samples.length;

@@ -10,18 +10,32 @@ import { stringify } from "csv-stringify/sync";
 import denoJson from "../deno.json" with { type: "json" };
 import {
   type Cell,
+  checkFolder,
   type Column,
   CORE_URL,
   createRunFolder,
+  FINISHED_FOLDER,
+  holdRunLock,
   loadCore,
+  loadFinished,
   type Manifest,
   MANIFEST_FILE,
   npyBytes,
   type OptionalColumn,
+  parseManifest,
+  releaseRunLock,
   type Row,
+  runFolder,
+  runFolderParts,
+  runPath,
+  runStatus,
+  saveFinished,
   sha256,
   type SpectrumJob,
   type SpectrumResult,
+  spectrumResultFromJson,
+  spectrumResultJson,
+  stringifyJson,
   tableCells,
   type TableSchema,
   WorkerPool,
@@ -29,7 +43,7 @@ import {
   writeFileAtomic,
   writeManifest,
 } from "../src/deno.ts";
-import { progressBar, type ProgressDisplay } from "./_progress.ts";
+import { type ProgressDisplay, progressDisplay } from "./_progress.ts";
 
 /** What a run is, for its folder and manifest. */
 export interface RunSpec {
@@ -43,6 +57,8 @@ export interface RunSpec {
   /** Units of work in all, and what one is ("networks", "epochs"), for the progress bar. */
   total: number;
   label: string;
+  /** Print no progress. @default {false} */
+  quiet?: boolean;
   /** Write a run folder (false: compute only). @default {true} */
   persist?: boolean;
   /** Continue this existing run folder instead of creating one. */
@@ -59,10 +75,15 @@ export class WorkflowRun {
   readonly pool: WorkerPool;
   #bar: ProgressDisplay;
   #persist: boolean;
+  #lock?: Deno.FsFile;
   #onSigint = () => void this.#interrupt("SIGINT");
   #onSigterm = () => void this.#interrupt("SIGTERM");
   /** The write in progress, which an interruption lets finish (so no file is left half-written). */
   #writing: Promise<unknown> = Promise.resolve();
+  /** The last manifest write: manifest writes run one after the other, in the order asked. */
+  #manifestWrite: Promise<unknown> = Promise.resolve();
+  /** Set on a signal: the run writes nothing more but its `interrupted` manifest. */
+  #stopping = false;
 
   private constructor(
     dir: string,
@@ -70,12 +91,14 @@ export class WorkflowRun {
     pool: WorkerPool,
     persist: boolean,
     bar: ProgressDisplay,
+    lock?: Deno.FsFile,
   ) {
     this.dir = dir;
     this.manifest = manifest;
     this.pool = pool;
     this.#persist = persist;
     this.#bar = bar;
+    this.#lock = lock;
     Deno.addSignalListener("SIGINT", this.#onSigint);
     Deno.addSignalListener("SIGTERM", this.#onSigterm);
   }
@@ -86,6 +109,7 @@ export class WorkflowRun {
     const persist = spec.persist !== false;
     let dir = "";
     if (persist) dir = spec.resume ?? await createRunFolder(spec.root, spec.workflow, spec.runName);
+    const lock = persist ? await holdRunLock(dir) : undefined;
     const manifest: Manifest = {
       workflow: spec.workflow,
       run: dir.slice(dir.lastIndexOf("/") + 1),
@@ -97,11 +121,14 @@ export class WorkflowRun {
       workers: spec.workers,
       start: new Date().toISOString(),
       status: "running",
+      pid: Deno.pid,
+      host: hostname(),
       progress: { done: 0, total: spec.total },
       files: [MANIFEST_FILE],
     };
     const pool = new WorkerPool(core.module, spec.workers);
-    const run = new WorkflowRun(dir, manifest, pool, persist, progressBar(spec.total, spec.label));
+    const bar = progressDisplay(spec.workflow, spec.label, spec.quiet);
+    const run = new WorkflowRun(dir, manifest, pool, persist, bar, lock);
     await run.saveManifest();
     return run;
   }
@@ -109,19 +136,30 @@ export class WorkflowRun {
   /** Sets the units of work done. */
   progress(done: number): void {
     this.manifest.progress!.done = done;
-    this.#bar.update(done);
+    this.#bar.report({ done, total: this.manifest.progress!.total });
   }
 
   /** Writes the manifest (atomically). */
   async saveManifest(): Promise<void> {
-    if (this.#persist) await this.#track(writeManifest(this.dir, this.manifest));
+    if (this.#persist && !this.#stopping) await this.#writeManifest();
+  }
+
+  #writeManifest(): Promise<void> {
+    const writing = this.#manifestWrite.then(() => writeManifest(this.dir, this.manifest));
+    this.#manifestWrite = writing.catch(() => {});
+    return this.#track(writing);
   }
 
   /** Writes a file of the run folder (listed in the manifest), or at `path` under the output root, atomically. */
   async write(name: string, data: string | Uint8Array, path = `${this.dir}/${name}`): Promise<void> {
-    if (!this.#persist) return;
+    if (!this.#persist || this.#stopping) return;
     await this.#track(writeFileAtomic(path, data));
     if (path === `${this.dir}/${name}` && !this.manifest.files.includes(name)) this.manifest.files.push(name);
+  }
+
+  /** Keeps the result of finished item `index` durably (see {@linkcode saveFinished}), for `--resume`. */
+  async keep(index: number, result: unknown): Promise<void> {
+    if (this.#persist && !this.#stopping) await this.#track(saveFinished(this.dir, index, result));
   }
 
   /** Writes a CSV table of the run's schema (its header, then the rows; the optional columns when `withOptional`). */
@@ -145,7 +183,7 @@ export class WorkflowRun {
 
   /** Writes a JSON file. */
   json(name: string, value: unknown): Promise<void> {
-    return this.write(name, JSON.stringify(value) + "\n");
+    return this.write(name, stringifyJson(value) + "\n");
   }
 
   /** Ends the run with a status (complete or failed, with the error), stops the pool. */
@@ -158,6 +196,7 @@ export class WorkflowRun {
     if (error !== undefined) this.manifest.error = (error as Error).message ?? String(error);
     this.manifest.end = new Date().toISOString();
     await this.saveManifest();
+    if (this.#lock) await releaseRunLock(this.dir, this.#lock);
   }
 
   /** Records a write in progress (see #writing); returns it. */
@@ -168,12 +207,14 @@ export class WorkflowRun {
 
   /** Stops the run on a signal: workers stopped, manifest `interrupted`, exit 128 + signal number. */
   async #interrupt(signal: "SIGINT" | "SIGTERM"): Promise<void> {
+    this.#stopping = true;
     this.pool.terminate();
     this.#bar.stop();
     await this.#writing;
     this.manifest.status = "interrupted";
     this.manifest.end = new Date().toISOString();
-    await this.saveManifest();
+    if (this.#persist) await this.#writeManifest();
+    if (this.#lock) await releaseRunLock(this.dir, this.#lock);
     const { done, total } = this.manifest.progress!;
     console.error(
       `interrupted after ${done} of ${total}: ${this.dir || "nothing saved"} (marked interrupted)`,
@@ -224,22 +265,121 @@ export interface WorkflowSpec extends Omit<RunSpec, "total"> {
 }
 
 /**
- * Runs the jobs of a workflow in a fresh run folder; `save` writes its results. Returns the
- * folder (undefined when `persist` is false: then nothing is written).
+ * Runs the jobs of a workflow in a fresh run folder (or, with `resume`, the jobs a stopped run
+ * had not finished); `save` writes its results. Each finished job's result is saved at once,
+ * durably, in `finished/<index>.json`, and the manifest's progress follows; the folder goes when
+ * the run's files are written. Returns the folder (undefined when `persist` is false: then
+ * nothing is written).
  */
 export async function runWorkflow(
   spec: WorkflowSpec,
   save: (out: RunWriter, results: SpectrumResult[]) => Promise<void>,
 ): Promise<string | undefined> {
   const run = await WorkflowRun.open({ ...spec, total: spec.jobs.length });
-  let done = 0;
   try {
-    const results = await run.pool.map(spec.jobs, () => run.progress(++done));
+    const results: SpectrumResult[] = new Array(spec.jobs.length);
+    if (spec.resume) {
+      (await loadFinished(run.dir, spec.jobs.length)).forEach((json, i) => {
+        if (json !== undefined) results[i] = spectrumResultFromJson(json);
+      });
+    }
+    const todo = spec.jobs.keys().filter((i) => results[i] === undefined).toArray();
+    let done = spec.jobs.length - todo.length;
+    if (spec.resume) console.error(`Resuming ${run.dir}: ${done} of ${spec.jobs.length} ${spec.label} done`);
+    run.progress(done);
+    let saving = Promise.resolve();
+    await run.pool.map(todo.map((i) => spec.jobs[i]), (j, result) => {
+      const i = todo[j];
+      results[i] = result;
+      saving = saving.then(async () => {
+        await run.keep(i, spectrumResultJson(result));
+        run.progress(++done);
+        await run.saveManifest();
+      });
+    });
+    await saving;
     await save(run, results);
+    if (spec.persist !== false) {
+      await Deno.remove(`${run.dir}/${FINISHED_FOLDER}`, { recursive: true }).catch(() => {});
+    }
   } catch (e) {
     await run.close(e);
     throw e;
   }
   await run.close();
   return spec.persist === false ? undefined : run.dir;
+}
+
+/** This machine's name, when the sandbox lets us know. */
+function hostname(): string | undefined {
+  try {
+    return Deno.hostname();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Flags every workflow has, and `--resume`, `--dry-run`. */
+export interface ResumableFlags {
+  out: string;
+  workers?: number;
+  json?: boolean;
+  quiet?: boolean;
+  resume?: string;
+  dryRun?: boolean;
+}
+
+/**
+ * The options of a workflow run: the flags, or with `--resume` the recorded options of that run
+ * (its manifest) with the new `--out`, `--workers`, `--json`, `--quiet`; checks the options a run
+ * needs (`required`: option key → its flag). Returns them with the run folder to resume, if any.
+ * A run still running, or already complete, cannot be resumed.
+ */
+export async function resumableOptions<F extends ResumableFlags>(
+  workflow: Workflow,
+  flags: F,
+  required: Partial<Record<keyof F, string>>,
+): Promise<{ o: F; resume?: string }> {
+  let o = flags;
+  let resume: string | undefined;
+  if (flags.resume !== undefined) {
+    resume = flags.resume.includes("/") ? flags.resume : runFolder(flags.out, workflow, flags.resume);
+    const run = runFolderParts(resume);
+    await checkFolder(run.root, runPath(run.workflow, run.run));
+    let manifest: Manifest;
+    try {
+      const path = `${resume}/${MANIFEST_FILE}`;
+      manifest = parseManifest(JSON.parse(await Deno.readTextFile(path)), path);
+    } catch (e) {
+      throw new Error(`Cannot resume ${resume}: ${(e as Error).message}`);
+    }
+    if (manifest.workflow !== workflow) throw new Error(`Cannot resume ${resume}: not a ${workflow} run`);
+    const status = await runStatus(resume, manifest);
+    if (status === "running") {
+      throw new Error(
+        `Cannot resume ${resume}: it is still running (pid ${manifest.pid} on ${manifest.host})`,
+      );
+    }
+    if (status === "complete") throw new Error(`Cannot resume ${resume}: it is complete`);
+    o = {
+      ...manifest.options,
+      workers: flags.workers,
+      json: flags.json,
+      quiet: flags.quiet,
+      out: flags.out,
+      resume: flags.resume,
+    } as F;
+  }
+  for (const [key, flag] of Object.entries(required)) {
+    if (o[key as keyof F] === undefined) {
+      throw new RangeError(`required option '${flag}' not specified (unless --resume)`);
+    }
+  }
+  return { o, resume };
+}
+
+/** The options to record in a run's manifest: the flags without those of this invocation only. */
+export function recordedOptions<F extends ResumableFlags>(o: F): Record<string, unknown> {
+  const { resume: _r, workers: _w, json: _j, quiet: _q, dryRun: _d, ...recorded } = o;
+  return recorded;
 }

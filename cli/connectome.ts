@@ -10,6 +10,7 @@ import { CONNECTOME_DEFAULTS, type ConnectomeNetwork, loadConnectome, writeNetwo
 import { CONNECTOME_DIR, type ConnectomeFlags, connectomeOptions } from "./_options.ts";
 import { activation } from "./_parsers.ts";
 import { PathOption } from "./_path_option.ts";
+import { progressDisplay } from "./_progress.ts";
 
 /** One line per fact of a connectome network. */
 export function connectomeSummary(net: ConnectomeNetwork, roi: string): Record<string, unknown> {
@@ -48,6 +49,7 @@ export const connectomeCommand = connectomeOptions(
   )
   .option("--force", "replace the --out file when it exists")
   .option("--json", "print the summary as one JSON object")
+  .option("--quiet", "print no progress")
   .action(
     async (
       opts: ConnectomeFlags & {
@@ -55,8 +57,10 @@ export const connectomeCommand = connectomeOptions(
         activation: string;
         out?: string;
         json?: boolean;
+        quiet?: boolean;
       },
     ) => {
+      const bar = progressDisplay("Sinkhorn", "rounds", opts.quiet);
       const net = loadConnectome(CONNECTOME_DIR, {
         roi: opts.roi,
         unknownSign: opts.unknown_sign,
@@ -65,7 +69,9 @@ export const connectomeCommand = connectomeOptions(
         scale: opts.scale,
         subpopulation: opts.subpopulation,
         activation: opts.activation,
+        onProgress: (p) => bar.report(p),
       });
+      bar.stop();
       const summary = connectomeSummary(net, opts.roi);
       if (opts.out) {
         await writeNetwork(opts.out, net);

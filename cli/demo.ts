@@ -15,6 +15,7 @@ import {
   randomNetwork,
   SPECTRUM_DEFAULTS,
   spectrumJson,
+  stringifyJson,
   writeFileAtomic,
 } from "../src/deno.ts";
 import { outOption, workersOption, workflowFolders } from "./_options.ts";
@@ -56,7 +57,7 @@ export const demoCommand = new Command("demo")
     const file = `${dir}/spectrum_n${sp.n}_g${sp.g}_nle${sp.nle}_seed${opts.seed}.json`;
     await writeFileAtomic(
       file,
-      JSON.stringify(spectrumJson(spectrum, { ...sp, seed: opts.seed }), null, 1) + "\n",
+      stringifyJson(spectrumJson(spectrum, { ...sp, seed: opts.seed }), 1) + "\n",
     );
 
     const cv = DEMO.convergence;
@@ -88,6 +89,8 @@ export const demoCommand = new Command("demo")
         save: true,
         dt: SPECTRUM_DEFAULTS.dt,
         tons: SPECTRUM_DEFAULTS.tons,
+        ttr: SPECTRUM_DEFAULTS.ttr,
+        tframe: SPECTRUM_DEFAULTS.tframe,
         seed: opts.seed,
         ...runFlags(opts, workers),
       },

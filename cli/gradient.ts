@@ -6,16 +6,17 @@
  */
 
 import { Command } from "commander";
-import { GRADIENT_DEFAULTS, loadCore, type LossName, type TrainSelection } from "../src/deno.ts";
 import {
-  type NetworkFlags,
-  networkOptions,
-  resolveNetwork,
-  resolveSpectrumOptions,
-  type SpectrumFlags,
-  spectrumOptions,
-} from "./_options.ts";
+  GRADIENT_DEFAULTS,
+  type LossName,
+  type SpectrumGradient,
+  stringifyJson,
+  type TrainSelection,
+} from "../src/deno.ts";
+import { type NetworkFlags, networkOptions, type SpectrumFlags, spectrumOptions } from "./_options.ts";
 import { loss, number, trainParts } from "./_parsers.ts";
+import { type PlanFlags, plannedRun, planOptions } from "./_plan.ts";
+import { progressDisplay } from "./_progress.ts";
 
 function norm(x: Float64Array | undefined): string {
   if (x === undefined) return "-";
@@ -25,9 +26,11 @@ function norm(x: Float64Array | undefined): string {
 }
 
 /** The `gradient` command. */
-export const gradientCommand = spectrumOptions(
-  networkOptions(new Command("gradient").description("a loss on the spectrum and its exact gradient")),
-  { fromFile: true },
+export const gradientCommand = planOptions(
+  spectrumOptions(
+    networkOptions(new Command("gradient").description("a loss on the spectrum and its exact gradient")),
+    { fromFile: true },
+  ),
 )
   .requiredOption("--loss <name>", "l2 | MSE | MSE_Custom | Sinai (Sinai is maximised: the loss is −S)", loss)
   .option("--target <c>", "target value of l2 and MSE", number, GRADIENT_DEFAULTS.target)
@@ -35,26 +38,33 @@ export const gradientCommand = spectrumOptions(
   .option("--json", "print {loss, exponents, grad, seconds} as one JSON object")
   .action(
     async (
-      opts: NetworkFlags & SpectrumFlags & {
+      opts: NetworkFlags & SpectrumFlags & PlanFlags & {
         loss: LossName;
         target: number;
         train: TrainSelection;
         json?: boolean;
       },
     ) => {
-      const file = await resolveNetwork(opts);
-      const options = resolveSpectrumOptions(file, opts);
-      const core = await loadCore();
-      const res = core.spectrumGradient(file.network, opts.loss, {
-        ...options,
-        target: opts.target,
-        train: opts.train,
-      });
+      const run = await plannedRun("gradient", opts);
+      if (run === undefined) return;
+      const { file, options, core } = run;
+      const bar = progressDisplay("gradient", "steps", opts.quiet);
+      let res: SpectrumGradient;
+      try {
+        res = core.spectrumGradient(file.network, opts.loss, {
+          ...options,
+          target: opts.target,
+          train: opts.train,
+          onProgress: (p) => bar.report(p),
+        });
+      } finally {
+        bar.stop();
+      }
       const grad: Record<string, number[]> = {};
       for (const [part, g] of Object.entries(res.grad)) if (g) grad[part] = Array.from(g);
       if (opts.json) {
         console.log(
-          JSON.stringify({
+          stringifyJson({
             loss: res.loss,
             exponents: Array.from(res.exponents),
             grad,

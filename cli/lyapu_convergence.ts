@@ -22,12 +22,14 @@ import {
   type Row,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
+  stringifyJson,
 } from "../src/deno.ts";
 import {
   fileStem,
   type NetworkFileFlags,
   networkFileOptions,
   readNetworkFlags,
+  resumeOption,
   type RunFlags,
   runOptions,
   spectrumOptions,
@@ -35,7 +37,8 @@ import {
   workflowFolders,
 } from "./_options.ts";
 import { activation, nonNegative, positiveInt, seed } from "./_parsers.ts";
-import { runWorkflow } from "./_workflow.ts";
+import { checkWorkflowPlan, DRY_RUN_HELP } from "./_plan.ts";
+import { recordedOptions, resumableOptions, runWorkflow } from "./_workflow.ts";
 
 /** Defaults of the workflow (the original's). */
 export const CONVERGENCE_DEFAULTS = Object.freeze({
@@ -53,6 +56,8 @@ export const CONVERGENCE_DEFAULTS = Object.freeze({
 
 /** Options of {@linkcode runConvergence} (the command's flags). */
 export interface ConvergenceFlags extends RunFlags, NetworkFileFlags {
+  resume?: string;
+  dryRun?: boolean;
   tons: number | "auto";
   activation: string;
   g: number;
@@ -77,9 +82,9 @@ export const convergenceCommand = networkFileOptions(
         .description(
           "running exponent estimates over time for several initial conditions of one random network",
         )
-        .requiredOption(
+        .option(
           "--activation <name>",
-          "tanh | tanh_pos | tanh_stretched (tanh_streched accepted)",
+          "tanh | tanh_pos | tanh_stretched (tanh_streched accepted; required)",
           activation,
         )
         .option("--g <g>", "coupling, W ~ N(0, g²/n)", nonNegative, d.g)
@@ -88,18 +93,25 @@ export const convergenceCommand = networkFileOptions(
       {
         keys: ["tons", "nle", "tsim", "dt", "ttr", "tframe"],
         defaults: { nle: d.nle, tsim: d.tsim, dt: d.dt, ttr: d.ttr, tframe: d.tframe },
-        required: ["tons"],
-        help: { nle: "exponents" },
+        help: { nle: "exponents", tons: 'time between QRs, or "auto" (required)' },
       },
     )
       .option("--seed <seed>", "run seed (network and samples)", seed, d.seed)
-      .option("--points <k>", "points of each running estimate", positiveInt, d.points),
+      .option("--points <k>", "points of each running estimate", positiveInt, d.points)
+      .option("--dry-run", DRY_RUN_HELP)
+      .addOption(resumeOption("lyapu_convergence")),
     workflowFolders("lyapu_convergence"),
   ),
   "a random network",
-).action(async (opts: ConvergenceFlags) => {
-  const { dir, summary } = await runConvergence(opts, ["lyapu_convergence", ...Deno.args.slice(1)]);
-  if (opts.json) console.log(JSON.stringify({ run: dir, ...summary }));
+).action(async (flags: ConvergenceFlags) => {
+  const { o: opts, resume } = await resumableOptions("lyapu_convergence", flags, {
+    tons: "--tons <t>",
+    activation: "--activation <name>",
+  });
+  const command = ["lyapu_convergence", ...Deno.args.slice(1)];
+  const { dir, summary } = await runConvergence({ ...opts, dryRun: flags.dryRun }, command, resume);
+  if (flags.dryRun) return;
+  if (opts.json) console.log(stringifyJson({ run: dir, ...summary }));
   const files = [
     CONVERGENCE_TABLE.file,
     CONVERGENCE_SPECTRUM_TABLE.file,
@@ -110,10 +122,14 @@ export const convergenceCommand = networkFileOptions(
   console.error(`Results: ${dir} (${files.join(", ")})`);
 });
 
-/** Runs the workflow; returns its run folder and the content of convergence.json. */
+/**
+ * Runs the workflow (or continues the stopped run in folder `resume`); returns its run folder
+ * and the content of convergence.json.
+ */
 export async function runConvergence(
   opts: ConvergenceFlags,
   command: string[],
+  resume?: string,
 ): Promise<{ dir: string; summary: Record<string, unknown> }> {
   const spectrum = {
     nle: opts.nle,
@@ -124,10 +140,20 @@ export async function runConvergence(
     tsim: opts.tsim,
     history: opts.points,
   };
-  const network = (await readNetworkFlags(opts, opts.activation))?.network ??
-    randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
-  checkSpectrumOptions(network.n, spectrum);
+  const file = await readNetworkFlags(opts, opts.activation);
+  const n = file?.network.n ?? opts.n;
+  checkSpectrumOptions(n, spectrum);
   const workers = opts.workers ?? defaultWorkers();
+  const plan = {
+    n,
+    options: spectrum,
+    networks: opts.n_samples,
+    parallel: workers,
+    draw: file === undefined,
+  };
+  if (!(await checkWorkflowPlan(plan, opts.dryRun))) return { dir: "", summary: {} };
+  const network = file?.network ??
+    randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
   const jobs: SpectrumJob[] = Array.from({ length: opts.n_samples }, (_, sample) => ({
     kind: "spectrum",
     network,
@@ -142,11 +168,13 @@ export async function runConvergence(
     runName,
     root: opts.out,
     command,
-    options: { ...opts, activation: network.activation, workers },
+    options: { ...recordedOptions(opts), activation: network.activation },
     seed: opts.seed,
     workers,
     jobs,
     label: "samples",
+    resume,
+    quiet: opts.quiet,
   }, async (out, results) => {
     const rows: Row<typeof CONVERGENCE_TABLE>[] = [];
     const finals: Row<typeof CONVERGENCE_SPECTRUM_TABLE>[] = [];

@@ -12,6 +12,7 @@ import { checkPathOptions } from "./_path_checks.ts";
 import { inSandbox, runSandboxed, sandboxOf, type SandboxSpec } from "./_sandbox.ts";
 import { connectomeCommand } from "./connectome.ts";
 import { demoCommand } from "./demo.ts";
+import { runsCommand } from "./runs.ts";
 import { gradientCommand } from "./gradient.ts";
 import { convergenceCommand } from "./lyapu_convergence.ts";
 import { spectrumCommand } from "./spectrum.ts";
@@ -38,6 +39,7 @@ export function program(): Command {
     trainFlybrainFullCommand,
     trainFlybrainPopCommand,
     demoCommand,
+    runsCommand,
   ];
   for (const sub of commands) {
     cmd.addCommand(

@@ -5,15 +5,10 @@
  */
 
 import { Command } from "commander";
-import { loadCore, spectrumJson, type SpectrumResult } from "../src/deno.ts";
-import {
-  type NetworkFlags,
-  networkOptions,
-  resolveNetwork,
-  resolveSpectrumOptions,
-  type SpectrumFlags,
-  spectrumOptions,
-} from "./_options.ts";
+import { spectrumJson, type SpectrumResult, stringifyJson } from "../src/deno.ts";
+import { type NetworkFlags, networkOptions, type SpectrumFlags, spectrumOptions } from "./_options.ts";
+import { type PlanFlags, plannedRun, planOptions } from "./_plan.ts";
+import { progressDisplay } from "./_progress.ts";
 
 /** A readable table of a spectrum. */
 export function spectrumTable(result: SpectrumResult): string {
@@ -41,20 +36,28 @@ export function spectrumTable(result: SpectrumResult): string {
 }
 
 /** The `spectrum` command. */
-export const spectrumCommand = spectrumOptions(
-  networkOptions(
-    new Command("spectrum").description("Lyapunov spectrum of one network (a file or a random one)"),
+export const spectrumCommand = planOptions(
+  spectrumOptions(
+    networkOptions(
+      new Command("spectrum").description("Lyapunov spectrum of one network (a file or a random one)"),
+    ),
+    { fromFile: true },
   ),
-  { fromFile: true },
 )
   .option("--json", "print one JSON object instead of a table")
-  .action(async (opts: NetworkFlags & SpectrumFlags & { json?: boolean }) => {
-    const file = await resolveNetwork(opts);
-    const options = resolveSpectrumOptions(file, opts);
-    const core = await loadCore();
-    const result = core.lyapunovSpectrum(file.network, options);
+  .action(async (opts: NetworkFlags & SpectrumFlags & PlanFlags & { json?: boolean }) => {
+    const run = await plannedRun("spectrum", opts);
+    if (run === undefined) return;
+    const { file, options, core } = run;
+    const bar = progressDisplay("spectrum", "steps", opts.quiet);
+    let result: SpectrumResult;
+    try {
+      result = core.lyapunovSpectrum(file.network, { ...options, onProgress: (p) => bar.report(p) });
+    } finally {
+      bar.stop();
+    }
     if (opts.json) {
-      console.log(JSON.stringify(spectrumJson(result, { n: file.network.n, nle: result.exponents.length })));
+      console.log(stringifyJson(spectrumJson(result, { n: file.network.n, nle: result.exponents.length })));
     } else {
       console.log(`Lyapunov spectrum of ${file.source} (n=${file.network.n})\n`);
       console.log(spectrumTable(result));

@@ -14,6 +14,7 @@ import {
   parseActivation,
   randomNetwork,
   sampleModelsFolder,
+  stringifyJson,
 } from "../src/deno.ts";
 import {
   fileStem,
@@ -25,7 +26,8 @@ import {
   WORKFLOW_DEFAULTS,
 } from "./_options.ts";
 import { boolean, nonNegative, positiveInt } from "./_parsers.ts";
-import { recordedOptions, resolveTrainingFlags, runTraining, sampleOptions } from "./_training.ts";
+import { runTraining, sampleOptions } from "./_training.ts";
+import { recordedOptions, resumableOptions } from "./_workflow.ts";
 
 /** Defaults of the workflow's own options (the original's). */
 export const TRAIN_RD_DEFAULTS = Object.freeze({
@@ -70,13 +72,13 @@ export const trainRdCommand = trainingOptions(
   },
 ).action(async (opts: TrainRdFlags) => {
   const result = await runTrainRd(opts, ["train_rd_model", ...Deno.args.slice(1)]);
-  if (opts.json) console.log(JSON.stringify(result));
+  if (opts.json) console.log(stringifyJson(result));
   console.error(`Results: ${result.run}`);
 });
 
 /** Runs (or resumes) the workflow; returns the run folder and each sample's last epoch. */
 export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
-  const { o, resume } = await resolveTrainingFlags("train_rd_model", opts, {
+  const { o, resume } = await resumableOptions("train_rd_model", opts, {
     nle: "--nle <k>",
     loss: "--loss <name>",
     activation: "--activation <name>",
@@ -111,6 +113,7 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
     workflow: "train_rd_model",
     runName,
     root: o.out,
+    quiet: o.quiet,
     command,
     options: { ...recordedOptions(o), activation: act },
     seed: o.seed,

@@ -12,6 +12,8 @@
 import { Command, InvalidArgumentError } from "commander";
 import {
   checkSpectrumOptions,
+  checkSweepParameters,
+  countConnections,
   defaultWorkers,
   deriveSeed,
   LAMBDA_MAX_TABLE,
@@ -21,6 +23,7 @@ import {
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
   STREAMS,
+  stringifyJson,
   summarize,
   type SweepParameter,
   TRANSITION_JSON,
@@ -33,6 +36,7 @@ import {
   type NetworkFileFlags,
   networkFileOptions,
   readNetworkFlags,
+  resumeOption,
   type RunFlags,
   runOptions,
   spectrumOptions,
@@ -40,7 +44,8 @@ import {
   workflowFolders,
 } from "./_options.ts";
 import { activation, boolean, nonNegative, positiveInt, seed } from "./_parsers.ts";
-import { runWorkflow } from "./_workflow.ts";
+import { checkWorkflowPlan, DRY_RUN_HELP } from "./_plan.ts";
+import { recordedOptions, resumableOptions, runWorkflow } from "./_workflow.ts";
 
 /** Defaults of the workflow (the original's). */
 export const TRANSITION_DEFAULTS = Object.freeze({
@@ -52,6 +57,8 @@ export const TRANSITION_DEFAULTS = Object.freeze({
   nle: 1,
   dt: SPECTRUM_DEFAULTS.dt,
   tons: SPECTRUM_DEFAULTS.tons,
+  ttr: SPECTRUM_DEFAULTS.ttr,
+  tframe: SPECTRUM_DEFAULTS.tframe,
   seed: WORKFLOW_DEFAULTS.seed,
 });
 
@@ -67,6 +74,8 @@ function collectParameter(value: string, previous: SweepParameter[] | undefined)
 
 /** Options of {@linkcode runTransition} (the command's flags). */
 export interface TransitionFlags extends RunFlags, NetworkFileFlags {
+  resume?: string;
+  dryRun?: boolean;
   gmin: number;
   gmax: number;
   m_g: number;
@@ -79,6 +88,8 @@ export interface TransitionFlags extends RunFlags, NetworkFileFlags {
   nle: number;
   dt: number;
   tons: number | "auto";
+  ttr: number;
+  tframe: number;
   seed: number;
 }
 
@@ -90,10 +101,10 @@ export const transitionCommand = networkFileOptions(
     spectrumOptions(
       new Command("transition_2_chaos")
         .description("λ_max (or the spectrum) across g: the transition to chaos")
-        .requiredOption("--gmin <g>", "smallest g", nonNegative)
-        .requiredOption("--gmax <g>", "largest g", nonNegative)
+        .option("--gmin <g>", "smallest g (required)", nonNegative)
+        .option("--gmax <g>", "largest g (required)", nonNegative)
         .option("--m_g <m>", "values of g, evenly spaced", positiveInt, d.m_g)
-        .requiredOption("--n_samples <k>", "networks per g", positiveInt)
+        .option("--n_samples <k>", "networks per g (required)", positiveInt)
         .option(
           "--parameter <p>",
           "drawn with spread g (repeatable): weights N(0, g²/n), gains N(1, g²/n), shifts N(1, g²/n)",
@@ -109,17 +120,27 @@ export const transitionCommand = networkFileOptions(
         .option("--save <bool>", "write the run folder (false: print the summary only)", boolean, true)
         .option("--n <n>", "neurons", positiveInt, d.n),
       {
-        keys: ["tsim", "nle", "dt", "tons"],
-        defaults: { tsim: d.tsim, nle: d.nle, dt: d.dt, tons: d.tons },
+        keys: ["tsim", "nle", "dt", "tons", "ttr", "tframe"],
+        defaults: { tsim: d.tsim, nle: d.nle, dt: d.dt, tons: d.tons, ttr: d.ttr, tframe: d.tframe },
         help: { nle: "exponents per network" },
       },
-    ).option("--seed <seed>", "run seed", seed, d.seed),
+    )
+      .option("--seed <seed>", "run seed", seed, d.seed)
+      .option("--dry-run", DRY_RUN_HELP)
+      .addOption(resumeOption("transition_2_chaos")),
     workflowFolders("transition_2_chaos"),
   ),
   "random networks (the file's W is scaled by g: --parameter weights only)",
-).action(async (opts: TransitionFlags) => {
-  const { dir, summary } = await runTransition(opts, ["transition_2_chaos", ...Deno.args.slice(1)]);
-  if (opts.json) console.log(JSON.stringify({ run: dir, summary }));
+).action(async (flags: TransitionFlags) => {
+  const { o: opts, resume } = await resumableOptions("transition_2_chaos", flags, {
+    gmin: "--gmin <g>",
+    gmax: "--gmax <g>",
+    n_samples: "--n_samples <k>",
+  });
+  const command = ["transition_2_chaos", ...Deno.args.slice(1)];
+  const { dir, summary } = await runTransition({ ...opts, dryRun: flags.dryRun }, command, resume);
+  if (flags.dryRun) return;
+  if (opts.json) console.log(stringifyJson({ run: dir, summary }));
   else console.log(transitionTable(summary));
   console.error(dir ? `Results: ${dir}` : "Not saved (--save false)");
 });
@@ -141,11 +162,19 @@ export function transitionTable(summary: TransitionSummary[]): string {
 export async function runTransition(
   opts: TransitionFlags,
   command: string[],
+  resume?: string,
 ): Promise<{ dir?: string; summary: TransitionSummary[] }> {
   if (opts.gmin > opts.gmax) {
     throw new RangeError(`gmin must be at most gmax, got gmin=${opts.gmin}, gmax=${opts.gmax}`);
   }
-  const spectrum = { nle: opts.nle, dt: opts.dt, tons: opts.tons, tsim: opts.tsim };
+  const spectrum = {
+    nle: opts.nle,
+    dt: opts.dt,
+    tons: opts.tons,
+    ttr: opts.ttr,
+    tframe: opts.tframe,
+    tsim: opts.tsim,
+  };
   const base = (await readNetworkFlags(opts, opts.activation))?.network;
   if (base !== undefined && opts.parameter.join() !== "weights") {
     throw new RangeError(
@@ -157,8 +186,19 @@ export async function runTransition(
   const n = base?.n ?? opts.n;
   checkSpectrumOptions(n, spectrum);
   const act = base?.activation ?? parseActivation(opts.activation);
+  checkSweepParameters(act, opts.parameter);
   const workers = opts.workers ?? defaultWorkers();
   const gs = linspace(opts.gmin, opts.gmax, opts.m_g);
+  const networks = gs.length * opts.n_samples;
+  const plan = {
+    n,
+    nnz: base && countConnections(base),
+    options: spectrum,
+    networks,
+    parallel: workers,
+    draw: true,
+  };
+  if (!(await checkWorkflowPlan(plan, opts.dryRun))) return { summary: [] };
   const fixedSeed = deriveSeed(opts.seed, STREAMS.fixedWeights);
   const index = (gi: number, sample: number) => gi * opts.n_samples + sample;
   const jobs: SpectrumJob[] = [];
@@ -186,11 +226,13 @@ export async function runTransition(
     runName,
     root: opts.out,
     command,
-    options: { ...opts, activation: act, workers },
+    options: { ...recordedOptions(opts), activation: act },
     seed: opts.seed,
     workers,
     jobs,
     label: "networks",
+    resume,
+    quiet: opts.quiet,
     persist: opts.save,
   }, async (out, results) => {
     const rows: Row<typeof LAMBDA_MAX_TABLE>[] = [];

@@ -59,6 +59,17 @@ export function networkFromParts(parts: NetworkParts, where: string): NetworkFil
   const out: NetworkFile = { network };
   if (parts.h0 !== undefined) out.h0 = parts.h0;
   if (parts.q0 !== undefined) out.q0 = parts.q0;
-  if (parts.options !== undefined && Object.keys(parts.options).length > 0) out.options = parts.options;
+  const options = { ...parts.options };
+  // Without nle, the start frame says how many exponents: its width.
+  if (parts.q0 !== undefined && options.nle === undefined) {
+    const width = parts.q0.length / parts.n;
+    if (!Number.isInteger(width) || width < 1) {
+      throw new SyntaxError(
+        `${where}: "q0" must be n×nle row-major (a multiple of n = ${parts.n} entries), got ${parts.q0.length}`,
+      );
+    }
+    options.nle = width;
+  }
+  if (Object.keys(options).length > 0) out.options = options;
   return out;
 }

@@ -49,3 +49,21 @@ export function parseActivation(name: string): Activation {
 export function usesGainsAndShifts(activation: Activation): boolean {
   return activation !== "tanh";
 }
+
+/**
+ * Throws a RangeError when `activation` ignores gains and shifts, so that `action` on them
+ * ("train", "sweep") would change nothing.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * throws(() => checkUsesGainsAndShifts("tanh", "sweep"), /Cannot sweep gains or shifts of the tanh activation/);
+ * ```
+ */
+export function checkUsesGainsAndShifts(activation: Activation, action: string): void {
+  if (!usesGainsAndShifts(activation)) {
+    throw new RangeError(
+      `Cannot ${action} gains or shifts of the ${activation} activation, which ignores them (use tanh_pos or tanh_stretched)`,
+    );
+  }
+}

@@ -16,6 +16,7 @@
 import { type Activation, parseActivation } from "./activation.ts";
 import { parseCsvRecords } from "./csv.ts";
 import type { Network } from "./network.ts";
+import type { Progress } from "./progress.ts";
 
 /** The ROIs shipped in data/connectomics. */
 export const ROIS = ["EB", "PB", "NO", "AB", "FB", "EB_PB"] as const;
@@ -39,6 +40,8 @@ export interface ConnectomeOptions {
   subpopulation?: "none" | "neurotransmitter" | "cell_fibers";
   /** Activation of the network. @default {"tanh_pos"} */
   activation?: Activation | string;
+  /** Called with the Sinkhorn rounds done of at most 2 × 2000 (excitatory part, then inhibitory). */
+  onProgress?: (progress: Progress) => void;
 }
 
 /** Defaults of {@linkcode ConnectomeOptions}. */
@@ -181,6 +184,9 @@ export function largestScc(n: number, edges: ArrayLike<[number, number, number]>
   return best;
 }
 
+/** Rounds of a Sinkhorn balancing at most. */
+export const SINKHORN_MAX_ROUNDS = 2000;
+
 /** How a Sinkhorn balancing ended. */
 export interface SinkhornResult {
   /** Rounds (a row step and a column step each) done. */
@@ -208,7 +214,8 @@ export function sinkhornBalance(
   entries: [number, number, number][],
   n: number,
   tol = 1e-10,
-  maxRounds = 2000,
+  maxRounds = SINKHORN_MAX_ROUNDS,
+  onRound?: (rounds: number) => void,
 ): SinkhornResult {
   const factor = new Float64Array(n);
   const sums = (axis: 0 | 1) => {
@@ -234,6 +241,7 @@ export function sinkhornBalance(
     // A pattern without an exact scaling ends in a fixed cycle: stop once a round changes no row sum.
     settled = factor.every((x, i) => Math.abs(x - previous[i]) <= tol * Math.max(x, previous[i]));
     previous.set(factor);
+    onRound?.(rounds);
   }
   scale(0);
   sums(1);
@@ -261,7 +269,11 @@ export function checkRoi(roi: string): void {
 
 /** The network of a connectome table (see the module doc for the construction). */
 export function buildConnectome(table: ConnectomeTable, options: ConnectomeOptions): ConnectomeNetwork {
-  const o: Required<ConnectomeOptions> = Object.assign({}, CONNECTOME_DEFAULTS, definedOnly(options));
+  const o: Required<Omit<ConnectomeOptions, "onProgress">> = Object.assign(
+    {},
+    CONNECTOME_DEFAULTS,
+    definedOnly(options),
+  );
   checkRoi(o.roi);
   if (o.unknownSign !== "drop" && o.unknownSign !== "excitatory") {
     throw new RangeError(`unknown_sign must be drop or excitatory, got ${o.unknownSign}`);
@@ -292,15 +304,26 @@ export function buildConnectome(table: ConnectomeTable, options: ConnectomeOptio
   let sinkhorn: ConnectomeNetwork["sinkhorn"];
   if (o.normalize === "sinkhorn") {
     const results: SinkhornResult[] = [];
+    const total = 2 * SINKHORN_MAX_ROUNDS;
     for (const sign of [1, -1]) {
+      const before = results.length * SINKHORN_MAX_ROUNDS;
       // Rows are the receiving neurons, columns the sending ones (W[post, pre]).
       const part = edges.filter(([pre]) => signs[pre] === sign).map(([pre, post, w]) =>
         [post, pre, w] as [number, number, number]
       );
-      results.push(sinkhornBalance(part, n));
+      results.push(
+        sinkhornBalance(
+          part,
+          n,
+          undefined,
+          undefined,
+          (r) => options.onProgress?.({ done: before + r, total }),
+        ),
+      );
       for (const [post, pre, w] of part) weights[post * n + pre] += sign * w;
     }
     sinkhorn = { excitatory: results[0], inhibitory: results[1] };
+    options.onProgress?.({ done: total, total });
   } else {
     for (const [pre, post, w] of edges) weights[post * n + pre] += signs[pre] * w;
   }

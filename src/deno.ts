@@ -15,10 +15,21 @@
  */
 
 export * from "./mod.ts";
-export { temporaryPath, writeFileAtomic } from "./atomic_write.ts";
+export { type AtomicWriteOptions, temporaryPath, writeFileAtomic } from "./atomic_write.ts";
 export { checkFolder, ensureFolder } from "./safe_folder.ts";
 export { type DenoChildOptions, runDenoChild } from "./deno_child.ts";
 export { readNetwork, type ReadNetworkOptions, writeNetwork } from "./network_file_io.ts";
 export { loadConnectome, readConnectomeTable } from "./connectome_files.ts";
-export { createRunFolder, sha256, writeManifest } from "./runs/folder.ts";
+export {
+  createRunFolder,
+  holdRunLock,
+  listRuns,
+  loadFinished,
+  releaseRunLock,
+  type RunInfo,
+  runStatus,
+  saveFinished,
+  sha256,
+  writeManifest,
+} from "./runs/folder.ts";
 export { defaultWorkers, WorkerPool } from "./pool.ts";

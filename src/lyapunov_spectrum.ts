@@ -6,17 +6,10 @@
 
 import type { Network } from "./network.ts";
 import { validateNetwork } from "./network.ts";
+import type { Progress } from "./progress.ts";
 import { Rng, STREAMS } from "./random.ts";
 import { entropyRate, kaplanYorke } from "./spectrum_stats.ts";
 import type { Kernels, Precision, Workspace } from "./workspace.ts";
-
-/** Progress of a computation, in time steps. */
-export interface Progress {
-  /** Steps done so far (all phases). */
-  done: number;
-  /** Steps in all. */
-  total: number;
-}
 
 /** Options of {@linkcode lyapunovSpectrum}. Times are in units of the neuron time constant. */
 export interface LyapunovSpectrumOptions {
@@ -49,7 +42,7 @@ export interface LyapunovSpectrumOptions {
   history?: boolean | number;
   /** Blocks of the observation window for the standard errors (1: none). @default {10} */
   blocks?: number;
-  /** Called with the progress about a hundred times in a run. */
+  /** Called with the progress in time steps (all phases) about a hundred times in a run. */
   onProgress?: (progress: Progress) => void;
 }
 
@@ -66,6 +59,12 @@ export const SPECTRUM_DEFAULTS = Object.freeze({
   history: false as boolean | number,
   blocks: 10,
 });
+
+/**
+ * Limits of a spectrum's options: every time (ttr, tframe, tsim) at most `maxTime`, and at most
+ * `maxSteps` time steps in all three phases (10⁹ steps is hours even for the smallest network).
+ */
+export const SPECTRUM_LIMITS = Object.freeze({ maxTime: 1e7, maxSteps: 1e9 });
 
 /** Running estimates of the exponents over the observation window. */
 export interface SpectrumHistory {
@@ -123,9 +122,14 @@ function fail(what: string): never {
   throw new RangeError(`Cannot compute the spectrum: ${what}`);
 }
 
-function checkTime(name: string, value: number, min: number, inclusive: boolean): void {
-  if (!Number.isFinite(value) || (inclusive ? value < min : value <= min)) {
-    fail(`${name} must be a finite number ${inclusive ? ">=" : ">"} ${min}, got ${name}=${value}`);
+function checkTime(name: string, value: number, positive: boolean): void {
+  const { maxTime } = SPECTRUM_LIMITS;
+  if (!Number.isFinite(value) || (positive ? value <= 0 : value < 0) || value > maxTime) {
+    fail(
+      `${name} must be a finite number ${
+        positive ? ">" : ">="
+      } 0 and at most ${maxTime}, got ${name}=${value}`,
+    );
   }
 }
 
@@ -275,21 +279,13 @@ export function lyapunovSpectrum(
 
 /** A validated spectrum computation: options with defaults, inputs and step counts. */
 export interface SpectrumPlan extends SpectrumSettings {
-  /** Steps between QRs (0 with tons "auto"). */
-  fixedM: number;
   /** Initial state. */
   h0: ArrayLike<number>;
   /** Start frame (n×k row-major, not yet orthonormal). */
   q0: ArrayLike<number>;
-  /** Steps of the transient. */
-  transient: number;
-  /** Steps of the frame transient. */
-  frameSteps: number;
-  /** Steps of the observation window. */
-  observed: number;
 }
 
-/** Spectrum options checked against a network size, with their defaults applied. */
+/** Spectrum options checked against a network size, with their defaults applied, and the steps they give. */
 export interface SpectrumSettings {
   /** The options with their defaults applied. */
   o: typeof SPECTRUM_DEFAULTS;
@@ -299,17 +295,30 @@ export interface SpectrumSettings {
   history: number;
   /** Whether the QR interval is chosen automatically. */
   auto: boolean;
+  /** Steps between QRs (0 with tons "auto"). */
+  fixedM: number;
+  /** Steps of the transient. */
+  transient: number;
+  /** Steps of the frame transient. */
+  frameSteps: number;
+  /** Steps of the observation window. */
+  observed: number;
 }
 
 /**
  * Checks spectrum options for a network of n neurons (all but h0 and q0, which need the
- * network) and applies the defaults; throws a RangeError naming the first bad option. Lets a
- * caller refuse bad options before it builds networks or writes anything.
+ * network), applies the defaults and counts the steps: round(t/dt) per phase, tframe and tsim
+ * rounded up to whole QR intervals of m = round(tons/dt) steps. Throws a RangeError naming the
+ * first bad option and its limit: dt ≤ tons ≤ tsim, every time finite and at most
+ * `SPECTRUM_LIMITS.maxTime`, at most `SPECTRUM_LIMITS.maxSteps` steps. Lets a caller refuse bad
+ * options before it builds networks or writes anything.
  *
  * @example
  * ```ts
- * import { throws } from "node:assert/strict";
+ * import { equal, throws } from "node:assert/strict";
  * throws(() => checkSpectrumOptions(10, { nle: 11 }), /nle must be an integer between 1 and n/);
+ * const s = checkSpectrumOptions(10, { tsim: 50 });
+ * equal(s.transient + s.frameSteps + s.observed, 200 + 100 + 500);
  * ```
  */
 export function checkSpectrumOptions(n: number, options: LyapunovSpectrumOptions): SpectrumSettings {
@@ -320,14 +329,13 @@ export function checkSpectrumOptions(n: number, options: LyapunovSpectrumOptions
   }
   if (!Number.isFinite(o.dt) || o.dt <= 0 || o.dt > 1) fail(`dt must be in (0, 1], got dt=${o.dt}`);
   const auto = o.tons === "auto";
-  if (!auto) {
-    if (typeof o.tons !== "number" || !(o.tons >= o.dt) || !Number.isFinite(o.tons)) {
-      fail(`tons must be "auto" or a number >= dt, got tons=${o.tons}, dt=${o.dt}`);
-    }
+  if (!auto && (typeof o.tons !== "number" || !(o.tons >= o.dt) || !Number.isFinite(o.tons))) {
+    fail(`tons must be "auto" or a number >= dt, got tons=${o.tons}, dt=${o.dt}`);
   }
-  checkTime("ttr", o.ttr, 0, true);
-  checkTime("tframe", o.tframe, 0, true);
-  checkTime("tsim", o.tsim, 0, false);
+  checkTime("ttr", o.ttr, false);
+  checkTime("tframe", o.tframe, false);
+  checkTime("tsim", o.tsim, true);
+  if (!auto && (o.tons as number) > o.tsim) fail(`tons must be at most tsim = ${o.tsim}, got tons=${o.tons}`);
   if (!Number.isInteger(o.blocks) || o.blocks < 1) fail(`blocks must be a positive integer, got ${o.blocks}`);
   if (o.precision !== "f64" && o.precision !== "f32") {
     fail(`precision must be f64 or f32, got ${o.precision}`);
@@ -340,33 +348,32 @@ export function checkSpectrumOptions(n: number, options: LyapunovSpectrumOptions
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
     fail(`seed must be an integer in [0, 2^32), got ${o.seed}`);
   }
-  return { o, k, history, auto };
+  const dt = o.dt;
+  const fixedM = auto ? 0 : Math.max(1, Math.round((o.tons as number) / dt));
+  const roundUp = (steps: number) => (auto ? steps : Math.ceil(steps / fixedM) * fixedM);
+  const transient = Math.round(o.ttr / dt);
+  const frameSteps = roundUp(Math.round(o.tframe / dt));
+  const observed = Math.max(1, roundUp(Math.round(o.tsim / dt)));
+  const total = transient + frameSteps + observed;
+  if (total > SPECTRUM_LIMITS.maxSteps) {
+    fail(
+      `(ttr + tframe + tsim)/dt = ${total.toExponential(2)} steps, more than the limit of ` +
+        `${SPECTRUM_LIMITS.maxSteps.toExponential(0)}: shorten the times or raise dt`,
+    );
+  }
+  return { o, k, history, auto, fixedM, transient, frameSteps, observed };
 }
 
 /** Validates a network and spectrum options and counts the steps of each phase (docs/design.md#3-model-and-conventions). */
 export function planSpectrum(net: Network, options: LyapunovSpectrumOptions): SpectrumPlan {
   validateNetwork(net);
   const { n } = net;
-  const { o, k, history, auto } = checkSpectrumOptions(n, options);
-  const h0 = options.h0 ?? randomState(n, o.seed);
+  const settings = checkSpectrumOptions(n, options);
+  const h0 = options.h0 ?? randomState(n, settings.o.seed);
   checkVector("h0", h0, n, "n");
-  const q0 = options.q0 ?? randomFrame(n, k, o.seed);
-  checkVector("q0", q0, n * k, "n*nle");
-  const dt = o.dt;
-  const fixedM = auto ? 0 : Math.max(1, Math.round((o.tons as number) / dt));
-  const roundUp = (steps: number) => (auto ? steps : Math.ceil(steps / fixedM) * fixedM);
-  return {
-    o,
-    k,
-    history,
-    auto,
-    fixedM,
-    h0,
-    q0,
-    transient: Math.round(o.ttr / dt),
-    frameSteps: roundUp(Math.round(o.tframe / dt)),
-    observed: Math.max(1, roundUp(Math.round(o.tsim / dt))),
-  };
+  const q0 = options.q0 ?? randomFrame(n, settings.k, settings.o.seed);
+  checkVector("q0", q0, n * settings.k, "n*nle");
+  return { ...settings, h0, q0 };
 }
 
 /**

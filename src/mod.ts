@@ -21,21 +21,28 @@
  * @module
  */
 
-export { type Activation, ACTIVATION_ALIASES, parseActivation, usesGainsAndShifts } from "./activation.ts";
+export {
+  type Activation,
+  ACTIVATION_ALIASES,
+  checkUsesGainsAndShifts,
+  parseActivation,
+  usesGainsAndShifts,
+} from "./activation.ts";
 export { Core, CORE_URL, type CoreSource, loadCore } from "./core.ts";
 export {
   checkSpectrumOptions,
   lyapunovSpectrum,
   type LyapunovSpectrumOptions,
-  type Progress,
   randomFrame,
   randomState,
   SPECTRUM_DEFAULTS,
+  SPECTRUM_LIMITS,
   type SpectrumHistory,
   type SpectrumResult,
   type SpectrumSettings,
 } from "./lyapunov_spectrum.ts";
 export {
+  countConnections,
   type Network,
   neuronParameters,
   RANDOM_NETWORK_DEFAULTS,
@@ -43,9 +50,17 @@ export {
   type RandomNetworkOptions,
   validateNetwork,
 } from "./network.ts";
+export {
+  formatDuration,
+  type Progress,
+  type ProgressEstimate,
+  progressLine,
+  ProgressMeter,
+} from "./progress.ts";
 export { deriveSeed, Rng, STREAMS } from "./random.ts";
 export { entropyRate, type KaplanYorke, kaplanYorke } from "./spectrum_stats.ts";
 export {
+  autoKernels,
   chooseKernels,
   type CoreExports,
   type Kernels,
@@ -72,6 +87,7 @@ export { type NeuronTable, parseNetworkCsv, parseNeuronTable } from "./network_c
 export { type NpyArray, parseNpy } from "./npy_parse.ts";
 export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
 export {
+  checkSweepParameters,
   linspace,
   quantile,
   summarize,
@@ -121,7 +137,7 @@ export {
   type SinkhornResult,
 } from "./connectome.ts";
 export { type CsvRecords, parseCsvRecords } from "./csv.ts";
-export { spectrumJson } from "./spectrum_json.ts";
+export { spectrumJson, spectrumResultFromJson, spectrumResultJson } from "./spectrum_json.ts";
 export * from "./runs/schema.ts";
 export {
   readRun,
@@ -132,3 +148,16 @@ export {
   type RunTables,
   type Table,
 } from "./runs/read.ts";
+export {
+  checkMemory,
+  CORE_MEMORY_BYTES,
+  estimateRun,
+  formatBytes,
+  planRun,
+  planText,
+  type RunEstimate,
+  type RunMemory,
+  type RunPlan,
+  type RunPlanInput,
+} from "./run_plan.ts";
+export { parseJson, stringifyJson } from "./json_numbers.ts";

@@ -9,6 +9,7 @@
  */
 
 import { type Activation, parseActivation } from "./activation.ts";
+import type { Progress } from "./progress.ts";
 import { Rng, STREAMS } from "./random.ts";
 
 /** A rate RNN: h ← (1 − dt)h + dt·W φ(h). */
@@ -43,6 +44,8 @@ export interface RandomNetworkOptions {
   activation?: Activation | string;
   /** Keep self-connections (the diagonal of W). @default {false} */
   autapses?: boolean;
+  /** Called with the rows drawn about a hundred times (large networks take seconds to draw). */
+  onProgress?: (progress: Progress) => void;
 }
 
 /** Defaults of {@linkcode randomNetwork}. */
@@ -77,7 +80,14 @@ export function randomNetwork(options: RandomNetworkOptions): Network {
   if (!Number.isFinite(g) || g < 0) {
     throw new RangeError(`Cannot build a random network: g must be finite and >= 0, got ${g}`);
   }
-  const weights = new Rng(seed, STREAMS.weights).fillNormal(new Float64Array(n * n), 0, g / Math.sqrt(n));
+  const weights = new Float64Array(n * n);
+  const rng = new Rng(seed, STREAMS.weights);
+  const rows = Math.ceil(n / 100);
+  for (let r = 0; r < n; r += rows) {
+    options.onProgress?.({ done: r, total: n });
+    rng.fillNormal(weights.subarray(r * n, Math.min(n, r + rows) * n), 0, g / Math.sqrt(n));
+  }
+  options.onProgress?.({ done: n, total: n });
   if (!(options.autapses ?? RANDOM_NETWORK_DEFAULTS.autapses)) {
     for (let i = 0; i < n; i++) weights[i * n + i] = 0;
   }
@@ -88,6 +98,21 @@ export function randomNetwork(options: RandomNetworkOptions): Network {
     gains: new Float64Array(n).fill(1),
     shifts: new Float64Array(n),
   };
+}
+
+/**
+ * Number of nonzero weights (connections) of a network.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * equal(countConnections(randomNetwork({ n: 10 })), 90); // no autapses
+ * ```
+ */
+export function countConnections(net: Pick<Network, "weights">): number {
+  let nnz = 0;
+  for (const w of net.weights) if (w !== 0) nnz++;
+  return nnz;
 }
 
 /** Number of gain/shift entries a network must have: its types, or its neurons. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { usesGainsAndShifts } from "./activation.ts";
+import { checkUsesGainsAndShifts } from "./activation.ts";
 import { type LossName, spectrumLoss } from "./losses.ts";
 import {
   checkSpectrumOptions,
@@ -28,7 +28,7 @@ export interface TrainSelection {
 }
 
 /** Options of {@linkcode spectrumGradient}: the spectrum's options, what to train, the target. */
-export interface SpectrumGradientOptions extends Omit<LyapunovSpectrumOptions, "history" | "onProgress"> {
+export interface SpectrumGradientOptions extends Omit<LyapunovSpectrumOptions, "history"> {
   /** Parameters to differentiate. */
   train: TrainSelection;
   /** Target value c of `l2` and `MSE`. @default {0} */
@@ -57,11 +57,7 @@ export function checkGradientOptions(
   if (!train.weights && !train.gains && !train.shifts) {
     throw new RangeError("Cannot compute a gradient: train at least one of weights, gains, shifts");
   }
-  if ((train.gains || train.shifts) && !usesGainsAndShifts(net.activation)) {
-    throw new RangeError(
-      `Cannot train gains or shifts of the ${net.activation} activation, which ignores them (use tanh_pos or tanh_stretched)`,
-    );
-  }
+  if (train.gains || train.shifts) checkUsesGainsAndShifts(net.activation, "train");
   const settings = checkSpectrumOptions(net.n, options);
   if (settings.auto) throw new RangeError('Cannot compute a gradient with tons "auto": give a fixed tons');
   return settings;
@@ -149,9 +145,19 @@ export function spectrumGradient(
     ws.f64View(zeros, k).fill(0);
     const tapeBytes = segments * (sb + fb) + per * m * (sb + fb) + per * (fb + rb);
 
+    // Progress in steps: the forward pass, then each segment recomputed and reversed.
+    const stepsOf = (b0: number, b1: number) => blocks.slice(b0, b1).reduce((sum, x) => sum + x.steps, 0);
+    const steps = stepsOf(0, blocks.length);
+    let done = 0;
+    const report = (stepsDone: number) => {
+      done += stepsDone;
+      options.onProgress?.({ done, total: 3 * steps });
+    };
+    report(0);
     // Forward, keeping a checkpoint at the start of every segment.
     const sums = new Float64Array(k);
     blocks.forEach((block, b) => {
+      if (b % per === 0 && b > 0) report(stepsOf(b - per, b));
       if (b % per === 0) {
         const at = checkpoints + (b / per) * (sb + fb);
         ws.copyState(at, true);
@@ -168,6 +174,7 @@ export function spectrumGradient(
     const value = spectrumLoss(loss, exponents, options.target ?? GRADIENT_DEFAULTS.target);
     ws.f64View(cs, k).set(value.gradient.map((g) => g / time));
 
+    report(stepsOf(Math.floor((blocks.length - 1) / per) * per, blocks.length));
     // Backward, segment by segment: recompute from the checkpoint with a tape, then reverse.
     ws.adjointBegin();
     for (let seg = segments - 1; seg >= 0; seg--) {
@@ -208,6 +215,7 @@ export function spectrumGradient(
           ws.adjointStep(slot, slot + sb, tangent);
         }
       }
+      report(2 * stepsOf(b0, b1));
     }
 
     const raw = ws.adjointGradients();

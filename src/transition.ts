@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Activation } from "./activation.ts";
+import { type Activation, checkUsesGainsAndShifts } from "./activation.ts";
 import { type Network, randomNetwork } from "./network.ts";
 import { Rng, STREAMS } from "./random.ts";
 
@@ -49,6 +49,22 @@ export function sweepNetwork(r: SweepNetworkRecipe): Network {
   if (drawn.has("gains")) new Rng(r.seed, STREAMS.gains).fillNormal(net.gains, 1, spread);
   if (drawn.has("shifts")) new Rng(r.seed, STREAMS.shifts).fillNormal(net.shifts, 1, spread);
   return net;
+}
+
+/**
+ * Throws a RangeError when a sweep would vary nothing: gains or shifts drawn with spread g for an
+ * activation that ignores them.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * throws(() => checkSweepParameters("tanh", ["shifts"]), /Cannot sweep gains or shifts of the tanh activation/);
+ * ```
+ */
+export function checkSweepParameters(activation: Activation, parameters: SweepParameter[]): void {
+  if (parameters.includes("gains") || parameters.includes("shifts")) {
+    checkUsesGainsAndShifts(activation, "sweep");
+  }
 }
 
 /** m values from gmin to gmax inclusive, evenly spaced (one value when m = 1). */

@@ -7,7 +7,7 @@
  */
 
 import { ActivationCode, Field, PrecisionCode } from "../assembly/abi.ts";
-import { type Network, neuronParameters } from "./network.ts";
+import { countConnections, type Network, neuronParameters } from "./network.ts";
 
 /** Floating-point precision of the kernels. */
 export type Precision = "f64" | "f32";
@@ -39,10 +39,13 @@ export function chooseKernels(net: Network, nle: number, kernels: Kernels = "aut
   if (kernels !== "auto") {
     throw new RangeError(`Unknown kernels "${kernels}": expected auto, dense or sparse`);
   }
-  let nnz = 0;
-  for (let i = 0; i < net.weights.length; i++) if (net.weights[i] !== 0) nnz++;
+  return autoKernels(countConnections(net), net.n, nle);
+}
+
+/** The kernels "auto" takes for `nnz` nonzero weights of n×n and `nle` frame columns ({@linkcode SPARSE_DENSITY}). */
+export function autoKernels(nnz: number, n: number, nle: number): "dense" | "sparse" {
   const threshold = SPARSE_DENSITY.filter(([k]) => k <= Math.max(1, nle)).at(-1)![1];
-  return nnz < threshold * net.n * net.n ? "sparse" : "dense";
+  return nnz < threshold * n * n ? "sparse" : "dense";
 }
 
 /** The raw exports of the core module (see assembly/index.ts; ids and codes from assembly/abi.ts). */

@@ -28,6 +28,13 @@ export const CONVERGENCE_JSON = "convergence.json";
 export const TRANSITION_JSON = "transition.json";
 /** The checkpoint of one training sample, in its models folder. */
 export const CHECKPOINT_FILE = "checkpoint.json";
+/**
+ * The file a running run holds locked (an advisory lock the system releases when the process
+ * ends, however it ends), so that a manifest left `running` by a dead process is recognised.
+ */
+export const RUN_LOCK_FILE = ".running";
+/** The folder of a sweep's finished items, `<index>.json` each, until the run's files are written. */
+export const FINISHED_FOLDER = "finished";
 
 /** The folder of a workflow's runs (or of the `demo` files) below the output root: `logs/<name>`. */
 export function logsPath(name: Workflow | "demo"): string {
@@ -301,6 +308,9 @@ export interface Manifest {
   start: string;
   end?: string;
   status: RunStatus;
+  /** Process id and host of the process that runs (or ran) it. */
+  pid?: number;
+  host?: string;
   progress?: { done: number; total: number };
   error?: string;
   /** The files of the run folder (the model files live in its models folder). */

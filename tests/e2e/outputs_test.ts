@@ -230,7 +230,7 @@ Deno.test("an unreadable network file and an unwritable output folder are one li
     /ro\/out.*: permission denied$/,
   );
   refused(
-    await flybrainIn(unprivileged, "connectome", "--out", `${dir}/ro/net.json`),
+    await flybrainIn(unprivileged, "connectome", "--quiet", "--out", `${dir}/ro/net.json`),
     /Cannot write .*ro\/net.json: permission denied$/,
   );
   deepEqual(tree(`${dir}/ro`), []);
@@ -244,7 +244,7 @@ Deno.test("a full disk is one line, exit code 2, and leaves no half-written file
     shellQuote(
       `mount -t tmpfs -o size=${kb}k tmpfs ${dir} && ${command}; s=$?; find ${dir} -name "*.tmp"; exit $s`,
     );
-  const net = await flybrainIn(onTmpfs(64), "connectome", "--out", `${dir}/net.json`);
+  const net = await flybrainIn(onTmpfs(64), "connectome", "--quiet", "--out", `${dir}/net.json`);
   refused(net, /Cannot write .*net.json: no space left on device$/);
   equal(net.stdout, "");
   const sweep = await flybrainIn(

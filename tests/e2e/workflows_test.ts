@@ -1,5 +1,13 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
+import {
+  deriveSeed,
+  loadCore,
+  randomNetwork,
+  runStatus,
+  saveFinished,
+  spectrumResultJson,
+} from "../../src/deno.ts";
 import { type CliResult, flybrain, flybrainArgs, oneLine, ROOT } from "../_cli.ts";
 
 function runDir(r: CliResult): string {
@@ -224,5 +232,123 @@ Deno.test("an interrupted run stops, marks its manifest interrupted and leaves n
   equal(m.status, "interrupted");
   ok(m.progress.done < m.progress.total, JSON.stringify(m.progress));
   ok(m.end);
-  deepEqual(Array.from(Deno.readDirSync(dir)).map((e) => e.name), ["manifest.json"]);
+  // The networks finished before the signal are kept, one file each, for --resume.
+  const kept = Array.from(Deno.readDirSync(dir)).map((e) => e.name).sort();
+  ok(kept.every((name) => name === "manifest.json" || name === "finished"), kept.join(" "));
+});
+
+/** Waits (up to 60 s) until the manifest of the only run under `parent` reports `done` units. */
+async function waitForProgress(parent: string, done: number): Promise<string> {
+  for (let i = 0; i < 1200; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      const dir = `${parent}/${Array.from(Deno.readDirSync(parent))[0].name}`;
+      if (manifest(dir).progress.done >= done) return dir;
+    } catch { /* not yet */ }
+  }
+  throw new Error(`no run under ${parent} reached ${done}`);
+}
+
+Deno.test("a sweep killed with SIGKILL keeps its finished networks, is seen as interrupted, and --resume ends byte-identical to an uninterrupted run", async () => {
+  const out = await Deno.makeTempDir();
+  const args = [
+    "transition_2_chaos",
+    ...["--gmin", "0.5", "--gmax", "3", "--m_g", "2", "--n_samples", "3", "--n", "200", "--nle", "10"],
+    ...["--tsim", "100"],
+  ];
+  // A process group of its own (setsid), killed as a whole as a scheduler or `kill -9 -PGID` does.
+  const child = new Deno.Command("setsid", {
+    args: [Deno.execPath(), ...flybrainArgs(...args, "--workers", "1", "--out", `${out}/killed`)],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const dir = await waitForProgress(`${out}/killed/logs/transition_2_chaos`, 1);
+  Deno.kill(-child.pid, "SIGKILL");
+  ok(!(await child.status).success);
+  const left = manifest(dir);
+  equal(left.status, "running", "the manifest cannot know");
+  ok(left.pid > 0 && typeof left.host === "string", JSON.stringify(left));
+  ok(left.progress.done < 6, JSON.stringify(left.progress));
+  // The sandboxed child dies with its group a moment after the parent: its lock goes with it.
+  let status = await runStatus(dir, left);
+  for (let i = 0; i < 100 && status === "running"; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    status = await runStatus(dir, left);
+  }
+  equal(status, "interrupted");
+  const listed = await flybrain("runs", "--out", `${out}/killed`, "--json");
+  equal(listed.code, 0, listed.stderr);
+  const [info] = JSON.parse(listed.stdout);
+  equal(info.status, "interrupted");
+  deepEqual(info.progress, left.progress);
+  ok(info.bytes > 0);
+  const name = dir.slice(dir.lastIndexOf("/") + 1);
+  const resumed = await flybrain("transition_2_chaos", "--resume", name, "--out", `${out}/killed`);
+  equal(resumed.code, 0, resumed.stderr);
+  ok(resumed.stderr.includes(`Resuming ${dir}: ${left.progress.done} of 6 networks done`), resumed.stderr);
+  const whole = await flybrain(...args, "--workers", "2", "--out", `${out}/whole`);
+  equal(whole.code, 0, whole.stderr);
+  for (const file of ["lambda_max.csv", "spectra.csv", "summary.csv", "transition.json"]) {
+    deepEqual(Deno.readFileSync(`${dir}/${file}`), Deno.readFileSync(`${runDir(whole)}/${file}`), file);
+  }
+  const m = manifest(dir);
+  equal(m.status, "complete");
+  deepEqual(m.progress, { done: 6, total: 6 });
+  deepEqual(Array.from(Deno.readDirSync(dir)).map((e) => e.name).sort(), [...m.files].sort());
+  // A complete run is not resumed again.
+  const again = await flybrain("transition_2_chaos", "--resume", name, "--out", `${out}/killed`);
+  equal(again.code, 2);
+  ok(/^error: Cannot resume .*: it is complete$/.test(oneLine(again) ?? ""), again.stderr);
+});
+
+Deno.test("lyapu_convergence --resume takes the stopped run's options and finishes its missing samples", async () => {
+  const out = await Deno.makeTempDir();
+  const args = ["lyapu_convergence", "--tons", "0.2", "--activation", "tanh", "--n", "30", "--nle", "3"];
+  const whole = await flybrain(...args, "--n_samples", "3", "--tsim", "20", "--out", `${out}/whole`);
+  equal(whole.code, 0, whole.stderr);
+  // A stopped run: the same options, one sample's result kept, the manifest left running.
+  const src = runDir(whole);
+  const dir = `${out}/stopped/logs/lyapu_convergence/${src.slice(src.lastIndexOf("/") + 1)}`;
+  await Deno.mkdir(dir, { recursive: true });
+  const m = manifest(src);
+  await Deno.writeTextFile(
+    `${dir}/manifest.json`,
+    JSON.stringify({ ...m, status: "running", end: undefined }),
+  );
+  const net = randomNetwork({ n: 30, g: 1.5, seed: 0, activation: "tanh" });
+  const options = { nle: 3, tons: 0.2, tsim: 20, seed: deriveSeed(0, 0), history: 500 };
+  const first = (await loadCore()).lyapunovSpectrum(net, options);
+  await saveFinished(dir, 0, spectrumResultJson(first));
+  const resumed = await flybrain("lyapu_convergence", "--resume", dir, "--out", `${out}/stopped`);
+  equal(resumed.code, 0, resumed.stderr);
+  ok(resumed.stderr.includes("1 of 3 samples done"), resumed.stderr);
+  for (const file of ["convergence.csv", "spectrum.csv", "convergence.json"]) {
+    equal(Deno.readTextFileSync(`${dir}/${file}`), Deno.readTextFileSync(`${src}/${file}`), file);
+  }
+});
+
+Deno.test("flybrain runs lists the runs of an output root with workflow, status, progress, start, end and size", async () => {
+  const r = await flybrain("runs", "--out", "tests/fixtures/runs");
+  equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split("\n");
+  ok(/^workflow +run +status +progress +start +end +size$/.test(lines[0]), lines[0]);
+  equal(lines.length, 6);
+  ok(
+    /^transition_2_chaos +tanh_N30_nSample3_tSim50_dt0\.1_tOns0\.2_weights +complete +15\/15 +2026-11-29 17:06:34 +2026-11-29 17:06:34 +\d/
+      .test(lines[3]),
+    lines[3],
+  );
+  const json = JSON.parse((await flybrain("runs", "--out", "tests/fixtures/runs", "--json")).stdout);
+  deepEqual(json.map((x: { workflow: string }) => x.workflow), [
+    "lyapu_convergence",
+    "train_rd_model",
+    "transition_2_chaos",
+    "transition_2_chaos",
+    "transition_2_chaos",
+  ]);
+  const empty = await flybrain("runs", "--out", await Deno.makeTempDir());
+  equal(empty.code, 0, empty.stderr);
+  ok(empty.stdout.startsWith("No runs under "), empty.stdout);
 });

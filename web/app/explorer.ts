@@ -14,7 +14,7 @@ import type { ChartSpec, SeriesSpec } from "./_charts.ts";
 import { categorical } from "./_colors.ts";
 import { configParams, type ExplorerConfig, readConfig } from "./_config.ts";
 import type { NetworkBytes, WorkerMessage } from "./_messages.ts";
-import { parseNetworkBytes } from "../../src/mod.ts";
+import { parseNetworkBytes, progressLine, ProgressMeter } from "../../src/mod.ts";
 import { drawChart } from "./_plot.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -174,6 +174,8 @@ function start(config: ExplorerConfig): void {
   $<HTMLButtonElement>("cancel").disabled = false;
   const progress = $<HTMLProgressElement>("progress");
   const sweep: { g: number; lambdaMax: number }[] = [];
+  let phase = "";
+  let meter = new ProgressMeter();
   const w = new Worker(new URL("explorer_worker.js", import.meta.url), { type: "module" });
   worker = w;
   w.onmessage = (event: MessageEvent) => {
@@ -181,9 +183,9 @@ function start(config: ExplorerConfig): void {
     if (msg.type === "progress") {
       progress.max = msg.total;
       progress.value = msg.done;
-      $("phase").textContent = msg.phase === "spectrum"
-        ? "spectrum"
-        : `g sweep (${sweep.length}/${config.sweep})`;
+      if (msg.phase !== phase) [phase, meter] = [msg.phase, new ProgressMeter()];
+      const label = msg.phase === "spectrum" ? "spectrum" : `g sweep (${sweep.length}/${config.sweep})`;
+      $("phase").textContent = progressLine(label, "steps", meter.estimate(msg));
     } else if (msg.type === "spectrum") {
       $("result-json").textContent = JSON.stringify(msg.json);
       numbersTable(msg.json);
