@@ -102,7 +102,13 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
     // npyjs reads little-endian only: swap each item into a copy and mark the header little-endian.
     const copy = bytes.slice();
     copy[head.start + descr.index + descr[0].length - 1 - dtype.length] = "<".charCodeAt(0);
-    for (let p = head.end; p + size <= copy.length; p += size) copy.subarray(p, p + size).reverse();
+    for (let p = head.end; p + size <= copy.length; p += size) {
+      for (let a = p, b = p + size - 1; a < b; a++, b--) {
+        const t = copy[a];
+        copy[a] = copy[b];
+        copy[b] = t;
+      }
+    }
     buffer = copy.buffer;
   } else {
     // npyjs views the data from an ArrayBuffer that must be exactly the file.
