@@ -24,4 +24,9 @@ Deno.test("the sandbox of a command follows the declarations of its path options
       ],
     },
   );
+  deepEqual(await sandboxFor(["vectors", "--n", "5"]), { read: [], write: [] });
+  deepEqual(
+    await sandboxFor(["vectors", "--network", "a.json", "--save", "/tmp/v/c.npy", "--out", "runs"]),
+    { read: ["a.json", "runs"], write: ["/tmp/v/c.npy", "/tmp/v/.c.npy.tmp", "runs/logs/vectors"] },
+  );
 });

@@ -1,0 +1,280 @@
+/**
+ * `flybrain vectors`: the covariant Lyapunov vectors of one network, their exponents and
+ * where they live (localisation, angles, finite-time exponents, cell types).
+ *
+ * @module
+ */
+
+import { Command } from "commander";
+import { stringify } from "csv-stringify/sync";
+import {
+  type CovariantVectorsResult,
+  loadCore,
+  npyBytes,
+  QUANTILE_LEVELS,
+  SPECTRUM_DEFAULTS,
+  VECTORS_DEFAULTS,
+  writeFileAtomic,
+} from "../src/mod.ts";
+import { createRunFolder, writeManifest } from "../src/run_folder.ts";
+import {
+  type NetworkFlags,
+  networkOptions,
+  resolveNetwork,
+  resolveSpectrumOptions,
+  type SpectrumFlags,
+  spectrumOptions,
+  workflowFolders,
+} from "./_options.ts";
+import { nonNegative, number, positiveInt } from "./_parsers.ts";
+import { PathOption } from "./_path_option.ts";
+import { newManifest } from "./_workflow.ts";
+
+/** Values of the options of the `vectors` command. */
+interface VectorsFlags extends NetworkFlags, SpectrumFlags {
+  tbkw?: number;
+  samples?: number;
+  ftleWindow?: number;
+  save?: string;
+  out?: string;
+  json?: boolean;
+}
+
+const list = (x: ArrayLike<number> | undefined) => (x === undefined ? undefined : Array.from(x));
+
+/** Quantiles as an object keyed by level ("0.05": value, …). */
+function quantileObject(values: ArrayLike<number>): Record<string, number> {
+  return Object.fromEntries(QUANTILE_LEVELS.map((q, l) => [String(q), values[l]]));
+}
+
+/** The JSON form of a result of covariantVectors (without the vectors themselves). */
+export function vectorsJson(
+  res: CovariantVectorsResult,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const k = res.exponents.length;
+  const between = res.angles.unstableStable;
+  const shares = res.typeShares;
+  return {
+    ...extra,
+    exponents: list(res.exponents),
+    stderr: list(res.stderr),
+    clvExponents: list(res.clvExponents),
+    clvStderr: list(res.clvStderr),
+    ipr: { mean: list(res.localisation.ipr.mean), stderr: list(res.localisation.ipr.stderr) },
+    participationRatio: {
+      mean: list(res.localisation.participationRatio.mean),
+      stderr: list(res.localisation.participationRatio.stderr),
+    },
+    angles: {
+      unstable: res.angles.unstable,
+      unstableStable: between
+        ? { mean: between.mean, min: between.min, quantiles: quantileObject(between.quantiles) }
+        : null,
+      neighbours: { mean: list(res.angles.neighbours.mean), min: list(res.angles.neighbours.min) },
+    },
+    ftle: {
+      window: res.ftle.window,
+      count: res.ftle.count,
+      mean: list(res.ftle.mean),
+      std: list(res.ftle.std),
+    },
+    typeShares: shares && {
+      typeNames: shares.typeNames,
+      types: shares.typeNames.map((_, t) => Array.from(shares.types.subarray(t * k, (t + 1) * k))),
+      excitatory: list(shares.excitatory),
+      inhibitory: list(shares.inhibitory),
+    },
+    times: list(res.times),
+    steps: res.steps,
+    qrInterval: res.qrInterval,
+    kernels: res.kernels,
+    tapeBytes: res.tapeBytes,
+    seconds: res.seconds,
+  };
+}
+
+/** A readable table of the result. */
+function vectorsTable(res: CovariantVectorsResult): string {
+  const f = (x: number | undefined, d = 5) => (x === undefined ? "-" : x.toFixed(d));
+  const lines = ["    i   lambda_QR (stderr)       lambda_CLV (stderr)      PR      FTLE std"];
+  res.exponents.forEach((l, i) => {
+    lines.push(
+      `${String(i + 1).padStart(5)}  ${f(l).padStart(9)} (${f(res.stderr?.[i])})  ` +
+        `${f(res.clvExponents[i]).padStart(9)} (${f(res.clvStderr?.[i])})  ` +
+        `${f(res.localisation.participationRatio.mean[i], 3)}   ${f(res.ftle.std[i], 4)}`,
+    );
+  });
+  const between = res.angles.unstableStable;
+  lines.push(
+    "",
+    between
+      ? `unstable/stable angle (${res.angles.unstable} unstable): mean ${between.mean.toFixed(4)} rad, ` +
+        `min ${between.min.toExponential(3)} rad, median ${between.quantiles[2].toFixed(4)} rad`
+      : `unstable/stable angle: undefined (${res.angles.unstable} of ${res.exponents.length} vectors unstable)`,
+    `${res.times.length} samples, finite-time windows of ${res.ftle.window} (${res.ftle.count}), ` +
+      `${res.seconds.toFixed(3)} s`,
+  );
+  return lines.join("\n");
+}
+
+/** The files of an `--out` run folder: name and content. */
+function runFiles(
+  res: CovariantVectorsResult,
+  json: Record<string, unknown>,
+): [string, string | Uint8Array][] {
+  const k = res.exponents.length;
+  const n = res.vectors.length / (res.times.length * k);
+  const { ipr, participationRatio } = res.localisation;
+  const csv = (header: string[], rows: unknown[][]) => stringify([header, ...rows]);
+  const summary = Array.from(res.exponents, (l, i) => [
+    i + 1,
+    l,
+    res.stderr?.[i] ?? "",
+    res.clvExponents[i],
+    res.clvStderr?.[i] ?? "",
+    ipr.mean[i],
+    ipr.stderr?.[i] ?? "",
+    participationRatio.mean[i],
+    participationRatio.stderr?.[i] ?? "",
+    res.angles.neighbours.mean[i] ?? "",
+    res.angles.neighbours.min[i] ?? "",
+  ]);
+  const between = res.angles.unstableStable?.values;
+  const levels = QUANTILE_LEVELS.map((q) => `q${String(Math.round(q * 100)).padStart(2, "0")}`);
+  const files: [string, string | Uint8Array][] = [
+    [
+      "vectors_summary.csv",
+      csv([
+        "i",
+        "lambda_qr",
+        "stderr_qr",
+        "lambda_clv",
+        "stderr_clv",
+        "ipr",
+        "ipr_stderr",
+        "participation_ratio",
+        "participation_ratio_stderr",
+        "angle_next_mean",
+        "angle_next_min",
+      ], summary),
+    ],
+    [
+      "angles.csv",
+      csv(["sample", "time", "unstable_stable"], Array.from(res.times, (t, s) => [s, t, between?.[s] ?? ""])),
+    ],
+    [
+      "ftle.csv",
+      csv(
+        ["i", "window", "mean", "variance", "std", ...levels],
+        Array.from(res.ftle.mean, (m, i) => [
+          i + 1,
+          res.ftle.window,
+          m,
+          res.ftle.variance[i],
+          res.ftle.std[i],
+          ...QUANTILE_LEVELS.map((_, l) => res.ftle.quantiles[l * k + i]),
+        ]),
+      ),
+    ],
+  ];
+  const shares = res.typeShares;
+  if (shares) {
+    const rows: unknown[][] = [];
+    for (let i = 0; i < k; i++) {
+      shares.typeNames.forEach((name, t) => rows.push([i + 1, "type", name, shares.types[t * k + i]]));
+      rows.push([i + 1, "sign", "excitatory", shares.excitatory[i]]);
+      rows.push([i + 1, "sign", "inhibitory", shares.inhibitory[i]]);
+    }
+    files.push(["type_shares.csv", csv(["i", "group", "name", "share"], rows)]);
+  }
+  files.push(
+    ["clv.npy", npyBytes(res.vectors, [res.times.length, n, k])],
+    ["vectors.json", JSON.stringify(json) + "\n"],
+  );
+  return files;
+}
+
+/** The `vectors` command. */
+export const vectorsCommand = spectrumOptions(
+  networkOptions(
+    new Command("vectors").description(
+      "covariant Lyapunov vectors of one network: exponents, localisation, angles, finite-time exponents, cell types",
+    ),
+  ),
+)
+  .option("--tbkw <t>", "backward transient after the window (default: tframe)", nonNegative)
+  .option(
+    "--samples <s>",
+    `sample times evenly spaced over the window (default: ${VECTORS_DEFAULTS.samples}, at most the QR intervals + 1)`,
+    positiveInt,
+  )
+  .option(
+    "--ftle-window <t>",
+    `window of the finite-time exponents (default: ${VECTORS_DEFAULTS.ftleWindow})`,
+    number,
+  )
+  .addOption(
+    new PathOption("--save <file>", "write the vectors as .npy (float64, shape (samples, n, k), C order)", {
+      kind: "outputFile",
+      force: "force",
+    }),
+  )
+  .option("--force", "replace the --save file when it exists")
+  .addOption(
+    new PathOption("--out <dir>", "write a run folder <dir>/logs/vectors/<run>/ (CSVs, clv.npy, manifest)", {
+      kind: "outputRoot",
+      folders: workflowFolders("vectors"),
+    }),
+  )
+  .option("--json", "print one JSON object instead of a table")
+  .action(async (opts: VectorsFlags) => {
+    const start = new Date().toISOString();
+    const file = await resolveNetwork(opts);
+    const { tbkw, samples, ftleWindow } = opts;
+    const options = { ...resolveSpectrumOptions(file, opts), tbkw, samples, ftleWindow };
+    const core = await loadCore();
+    const res = core.covariantVectors(file.network, options);
+    const n = file.network.n;
+    const k = res.exponents.length;
+    const json = vectorsJson(res, { n, nle: k });
+    if (opts.save !== undefined) {
+      await writeFileAtomic(opts.save, npyBytes(res.vectors, [res.times.length, n, k]));
+    }
+    if (opts.out !== undefined) {
+      const o = { ...SPECTRUM_DEFAULTS, ...options };
+      const name =
+        `${file.network.activation}_N${n}_NLE${k}_Tons${o.tons}_Tsim${o.tsim}_samples${res.times.length}`;
+      const dir = await createRunFolder(opts.out, "vectors", name);
+      const manifest = await newManifest({
+        workflow: "vectors",
+        command: ["vectors", ...Deno.args.slice(1)],
+        options: {
+          network: opts.network ?? file.source,
+          n,
+          ...Object.fromEntries(Object.entries(o).filter(([key]) => key !== "h0" && key !== "q0")),
+          nle: k,
+          tbkw: res.steps.backward * o.dt,
+          samples: res.times.length,
+          ftleWindow: res.ftle.window,
+          kernels: res.kernels,
+        },
+        seed: o.seed ?? 0,
+        workers: 1,
+      }, dir);
+      manifest.start = start;
+      for (const [name, data] of runFiles(res, json)) {
+        await writeFileAtomic(`${dir}/${name}`, data);
+        manifest.files.push(name);
+      }
+      manifest.status = "complete";
+      manifest.end = new Date().toISOString();
+      await writeManifest(dir, manifest);
+      console.error(`Results: ${dir}`);
+    }
+    if (opts.json) console.log(JSON.stringify(json));
+    else {
+      console.log(`Covariant Lyapunov vectors of ${file.source} (n=${n})\n`);
+      console.log(vectorsTable(res));
+    }
+  });
