@@ -108,7 +108,10 @@ export function localisation(
   for (let s = 0; s < samples; s++) {
     for (let i = 0; i < n; i++) {
       const row = (s * n + i) * k;
-      for (let j = 0; j < k; j++) ipr[s * k + j] += vectors[row + j] ** 4;
+      for (let j = 0; j < k; j++) {
+        const v2 = vectors[row + j] * vectors[row + j];
+        ipr[s * k + j] += v2 * v2;
+      }
     }
   }
   return {
@@ -220,7 +223,7 @@ export function typeShares(vectors: Float64Array, samples: number, net: Network,
       const row = (s * n + i) * k;
       for (let j = 0; j < k; j++) {
         // The vectors have unit norm: v_i² is already neuron i's share.
-        const w = vectors[row + j] ** 2 / samples;
+        const w = (vectors[row + j] * vectors[row + j]) / samples;
         shares[types[i] * k + j] += w;
         if (sign[i] > 0) excitatory[j] += w;
         else if (sign[i] < 0) inhibitory[j] += w;

@@ -345,11 +345,14 @@ function normaliseColumns(k: number, C: Float64Array): Float64Array {
  * each column is scaled to unit norm with its largest-magnitude entry positive.
  */
 function frameTimesTriangular(Q: Float64Array, n: number, k: number, C: Float64Array): void {
+  const Ct = new Float64Array(k * k); // C column by column, for contiguous inner loops
+  for (let l = 0; l < k; l++) for (let c = l; c < k; c++) Ct[c * k + l] = C[l * k + c];
   for (let i = 0; i < n; i++) {
     const row = i * k;
     for (let c = k - 1; c >= 0; c--) {
+      const col = c * k;
       let s = 0;
-      for (let l = 0; l <= c; l++) s += Q[row + l] * C[l * k + c];
+      for (let l = 0; l <= c; l++) s += Q[row + l] * Ct[col + l];
       Q[row + c] = s;
     }
   }
