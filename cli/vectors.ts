@@ -14,6 +14,7 @@ import {
   QUANTILE_LEVELS,
   SPECTRUM_DEFAULTS,
   VECTORS_DEFAULTS,
+  vectorsJson,
   writeFileAtomic,
 } from "../src/mod.ts";
 import { createRunFolder, writeManifest } from "../src/run_folder.ts";
@@ -38,60 +39,6 @@ interface VectorsFlags extends NetworkFlags, SpectrumFlags {
   save?: string;
   out?: string;
   json?: boolean;
-}
-
-const list = (x: ArrayLike<number> | undefined) => (x === undefined ? undefined : Array.from(x));
-
-/** Quantiles as an object keyed by level ("0.05": value, …). */
-function quantileObject(values: ArrayLike<number>): Record<string, number> {
-  return Object.fromEntries(QUANTILE_LEVELS.map((q, l) => [String(q), values[l]]));
-}
-
-/** The JSON form of a result of covariantVectors (without the vectors themselves). */
-export function vectorsJson(
-  res: CovariantVectorsResult,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const k = res.exponents.length;
-  const between = res.angles.unstableStable;
-  const shares = res.typeShares;
-  return {
-    ...extra,
-    exponents: list(res.exponents),
-    stderr: list(res.stderr),
-    clvExponents: list(res.clvExponents),
-    clvStderr: list(res.clvStderr),
-    ipr: { mean: list(res.localisation.ipr.mean), stderr: list(res.localisation.ipr.stderr) },
-    participationRatio: {
-      mean: list(res.localisation.participationRatio.mean),
-      stderr: list(res.localisation.participationRatio.stderr),
-    },
-    angles: {
-      unstable: res.angles.unstable,
-      unstableStable: between
-        ? { mean: between.mean, min: between.min, quantiles: quantileObject(between.quantiles) }
-        : null,
-      neighbours: { mean: list(res.angles.neighbours.mean), min: list(res.angles.neighbours.min) },
-    },
-    ftle: {
-      window: res.ftle.window,
-      count: res.ftle.count,
-      mean: list(res.ftle.mean),
-      std: list(res.ftle.std),
-    },
-    typeShares: shares && {
-      typeNames: shares.typeNames,
-      types: shares.typeNames.map((_, t) => Array.from(shares.types.subarray(t * k, (t + 1) * k))),
-      excitatory: list(shares.excitatory),
-      inhibitory: list(shares.inhibitory),
-    },
-    times: list(res.times),
-    steps: res.steps,
-    qrInterval: res.qrInterval,
-    kernels: res.kernels,
-    tapeBytes: res.tapeBytes,
-    seconds: res.seconds,
-  };
 }
 
 /** A readable table of the result. */

@@ -167,6 +167,7 @@ export {
   type CovariantVectorsResult,
   VECTORS_DEFAULTS,
 } from "./covariant_vectors.ts";
+export { vectorsJson } from "./vectors_json.ts";
 export {
   type Averaged,
   type ClvAngles,
