@@ -38,20 +38,28 @@ export function orthonormalColumns(
   for (let j = 0; j < m; j++) {
     const b = B.subarray(j * n, (j + 1) * n);
     for (let i = 0; i < n; i++) b[i] = A[offset + i * stride + cols[j]];
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p < j; p++) {
-        const q = B.subarray(p * n, (p + 1) * n);
-        let d = 0;
-        for (let i = 0; i < n; i++) d += q[i] * b[i];
-        for (let i = 0; i < n; i++) b[i] -= d * q[i];
-      }
-    }
+    projectOut(n, B, j, b);
     let norm = 0;
     for (let i = 0; i < n; i++) norm += b[i] * b[i];
     norm = Math.sqrt(norm);
     for (let i = 0; i < n; i++) b[i] /= norm;
   }
   return B;
+}
+
+/**
+ * b ← (I − QQᵀ)b for the first `count` orthonormal columns of Q (length n each, one after the
+ * other), by modified Gram–Schmidt applied twice.
+ */
+function projectOut(n: number, Q: Float64Array, count: number, b: Float64Array): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let p = 0; p < count; p++) {
+      const q = Q.subarray(p * n, (p + 1) * n);
+      let d = 0;
+      for (let i = 0; i < n; i++) d += q[i] * b[i];
+      for (let i = 0; i < n; i++) b[i] -= d * q[i];
+    }
+  }
 }
 
 /** Eigenvalues of a symmetric m×m matrix (row-major, overwritten) by cyclic Jacobi rotations. */
@@ -99,17 +107,7 @@ export function smallestPrincipalAngle(n: number, U: Float64Array, S: Float64Arr
   const mu = U.length / n;
   const ms = S.length / n;
   const B = Float64Array.from(S);
-  for (let j = 0; j < ms; j++) {
-    const b = B.subarray(j * n, (j + 1) * n);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p < mu; p++) {
-        const u = U.subarray(p * n, (p + 1) * n);
-        let d = 0;
-        for (let i = 0; i < n; i++) d += u[i] * b[i];
-        for (let i = 0; i < n; i++) b[i] -= d * u[i];
-      }
-    }
-  }
+  for (let j = 0; j < ms; j++) projectOut(n, U, mu, B.subarray(j * n, (j + 1) * n));
   const G = new Float64Array(ms * ms);
   for (let a = 0; a < ms; a++) {
     for (let c = a; c < ms; c++) {

@@ -238,7 +238,20 @@ Deno.test("covariantVectors() analyses: unit vectors, sign convention, localisat
       net.weights[post * n + pre] = pre < 20 ? w : -2 * w;
     }
   }
-  const res = core.covariantVectors(net, { nle: k, tsim: 40, samples: 21, ftleWindow: 2, blocks: 4 });
+  const progress: number[][] = [];
+  const res = core.covariantVectors(net, {
+    nle: k,
+    tsim: 40,
+    samples: 21,
+    ftleWindow: 2,
+    blocks: 4,
+    onProgress: ({ done, total }) => progress.push([done, total]),
+  });
+  const [done, total] = progress.at(-1)!;
+  ok(
+    progress.length > 10 && done === total && total === res.steps.transient + 100 + 400 + 100,
+    `${done}/${total}`,
+  );
   for (let s = 0; s < 21; s++) {
     for (let j = 0; j < k; j++) {
       const v = column(res.vectors, s, n, k, j);
