@@ -56,13 +56,12 @@ for (const { name, net, nle } of cases) {
   });
 }
 
-const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1];
 await writeFileAtomic(
   new URL("./vectors_results.json", import.meta.url).pathname,
   JSON.stringify(
     {
       date: new Date().toISOString(),
-      machine: { cpu, cores: navigator.hardwareConcurrency, deno: Deno.version.deno, v8: Deno.version.v8 },
+      machine: { cores: navigator.hardwareConcurrency, deno: Deno.version.deno, v8: Deno.version.v8 },
       note: "shared machine: compare the ratios",
       options: { tsim: 200, tons: 0.2, ttr: 20, tframe: 10, tbkw: 10, samples: 100, precision: "f64" },
       results,
