@@ -8,7 +8,7 @@
  * @module
  */
 
-import { loadConnectome, loadCore, type Network, randomNetwork, writeFileAtomic } from "../src/mod.ts";
+import { loadConnectome, loadCore, type Network, randomNetwork, writeFileAtomic } from "../src/deno.ts";
 
 const core = await loadCore();
 const REPEATS = 3;

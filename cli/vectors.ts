@@ -9,15 +9,24 @@ import { Command } from "commander";
 import { stringify } from "csv-stringify/sync";
 import {
   type CovariantVectorsResult,
+  createRunFolder,
   loadCore,
   npyBytes,
-  QUANTILE_LEVELS,
+  type Row,
   SPECTRUM_DEFAULTS,
+  tableCells,
+  type TableSchema,
+  VECTORS_ANGLES_TABLE,
   VECTORS_DEFAULTS,
+  VECTORS_FTLE_TABLE,
+  VECTORS_JSON,
+  VECTORS_NPY,
+  VECTORS_SUMMARY_TABLE,
+  VECTORS_TYPE_SHARES_TABLE,
   vectorsJson,
   writeFileAtomic,
-} from "../src/mod.ts";
-import { createRunFolder, writeManifest } from "../src/run_folder.ts";
+  writeManifest,
+} from "../src/deno.ts";
 import {
   type NetworkFlags,
   networkOptions,
@@ -65,7 +74,7 @@ function vectorsTable(res: CovariantVectorsResult): string {
   return lines.join("\n");
 }
 
-/** The files of an `--out` run folder: name and content. */
+/** The files of an `--out` run folder: name and content (the tables as src/runs/schema.ts declares them). */
 function runFiles(
   res: CovariantVectorsResult,
   json: Record<string, unknown>,
@@ -73,71 +82,64 @@ function runFiles(
   const k = res.exponents.length;
   const n = res.vectors.length / (res.times.length * k);
   const { ipr, participationRatio } = res.localisation;
-  const csv = (header: string[], rows: unknown[][]) => stringify([header, ...rows]);
-  const summary = Array.from(res.exponents, (l, i) => [
-    i + 1,
-    l,
-    res.stderr?.[i] ?? "",
-    res.clvExponents[i],
-    res.clvStderr?.[i] ?? "",
-    ipr.mean[i],
-    ipr.stderr?.[i] ?? "",
-    participationRatio.mean[i],
-    participationRatio.stderr?.[i] ?? "",
-    res.angles.neighbours.mean[i] ?? "",
-    res.angles.neighbours.min[i] ?? "",
-  ]);
+  const csv = <S extends TableSchema>(schema: S, rows: Row<S>[]): [string, string] => [
+    schema.file,
+    stringify(tableCells(schema, rows)),
+  ];
   const between = res.angles.unstableStable?.values;
-  const levels = QUANTILE_LEVELS.map((q) => `q${String(Math.round(q * 100)).padStart(2, "0")}`);
+  const q = (l: number, i: number) => res.ftle.quantiles[l * k + i];
   const files: [string, string | Uint8Array][] = [
-    [
-      "vectors_summary.csv",
-      csv([
-        "i",
-        "lambda_qr",
-        "stderr_qr",
-        "lambda_clv",
-        "stderr_clv",
-        "ipr",
-        "ipr_stderr",
-        "participation_ratio",
-        "participation_ratio_stderr",
-        "angle_next_mean",
-        "angle_next_min",
-      ], summary),
-    ],
-    [
-      "angles.csv",
-      csv(["sample", "time", "unstable_stable"], Array.from(res.times, (t, s) => [s, t, between?.[s] ?? ""])),
-    ],
-    [
-      "ftle.csv",
-      csv(
-        ["i", "window", "mean", "variance", "std", ...levels],
-        Array.from(res.ftle.mean, (m, i) => [
-          i + 1,
-          res.ftle.window,
-          m,
-          res.ftle.variance[i],
-          res.ftle.std[i],
-          ...QUANTILE_LEVELS.map((_, l) => res.ftle.quantiles[l * k + i]),
-        ]),
-      ),
-    ],
+    csv(
+      VECTORS_SUMMARY_TABLE,
+      Array.from(res.exponents, (l, i) => ({
+        i: i + 1,
+        lambda_qr: l,
+        stderr_qr: res.stderr?.[i] ?? "",
+        lambda_clv: res.clvExponents[i],
+        stderr_clv: res.clvStderr?.[i] ?? "",
+        ipr: ipr.mean[i],
+        ipr_stderr: ipr.stderr?.[i] ?? "",
+        participation_ratio: participationRatio.mean[i],
+        participation_ratio_stderr: participationRatio.stderr?.[i] ?? "",
+        angle_next_mean: res.angles.neighbours.mean[i] ?? "",
+        angle_next_min: res.angles.neighbours.min[i] ?? "",
+      })),
+    ),
+    csv(
+      VECTORS_ANGLES_TABLE,
+      Array.from(res.times, (time, sample) => ({ sample, time, unstable_stable: between?.[sample] ?? "" })),
+    ),
+    csv(
+      VECTORS_FTLE_TABLE,
+      Array.from(res.ftle.mean, (mean, i) => ({
+        i: i + 1,
+        window: res.ftle.window,
+        mean,
+        variance: res.ftle.variance[i],
+        std: res.ftle.std[i],
+        q05: q(0, i),
+        q25: q(1, i),
+        q50: q(2, i),
+        q75: q(3, i),
+        q95: q(4, i),
+      })),
+    ),
   ];
   const shares = res.typeShares;
   if (shares) {
-    const rows: unknown[][] = [];
+    const rows: Row<typeof VECTORS_TYPE_SHARES_TABLE>[] = [];
     for (let i = 0; i < k; i++) {
-      shares.typeNames.forEach((name, t) => rows.push([i + 1, "type", name, shares.types[t * k + i]]));
-      rows.push([i + 1, "sign", "excitatory", shares.excitatory[i]]);
-      rows.push([i + 1, "sign", "inhibitory", shares.inhibitory[i]]);
+      shares.typeNames.forEach((name, t) =>
+        rows.push({ i: i + 1, group: "type", name, share: shares.types[t * k + i] })
+      );
+      rows.push({ i: i + 1, group: "sign", name: "excitatory", share: shares.excitatory[i] });
+      rows.push({ i: i + 1, group: "sign", name: "inhibitory", share: shares.inhibitory[i] });
     }
-    files.push(["type_shares.csv", csv(["i", "group", "name", "share"], rows)]);
+    files.push(csv(VECTORS_TYPE_SHARES_TABLE, rows));
   }
   files.push(
-    ["clv.npy", npyBytes(res.vectors, [res.times.length, n, k])],
-    ["vectors.json", JSON.stringify(json) + "\n"],
+    [VECTORS_NPY, npyBytes(res.vectors, [res.times.length, n, k])],
+    [VECTORS_JSON, JSON.stringify(json) + "\n"],
   );
   return files;
 }

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { randomNetwork, writeNetwork } from "../src/mod.ts";
-import { flybrain, oneLine, skipWithout } from "./_cli.ts";
+import { randomNetwork, writeNetwork } from "../../src/deno.ts";
+import { flybrain, oneLine, skipWithout } from "../_cli.ts";
 
 Deno.test("flybrain vectors --json prints exponents, CLV exponents, localisation, angles, finite-time exponents and times", async () => {
   const r = await flybrain(
