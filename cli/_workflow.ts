@@ -65,6 +65,28 @@ export interface RunSpec {
   resume?: string;
 }
 
+/** The manifest of a run starting now in `dir` (status running; the tool, its version, the core's sha256). */
+export async function newManifest(
+  spec: Pick<RunSpec, "workflow" | "command" | "options" | "seed" | "workers">,
+  dir: string,
+): Promise<Manifest> {
+  return {
+    workflow: spec.workflow,
+    run: dir.slice(dir.lastIndexOf("/") + 1),
+    command: spec.command,
+    options: spec.options,
+    seed: spec.seed,
+    tool: { name: "flybrain", version: denoJson.version },
+    wasmSha256: await sha256(await Deno.readFile(CORE_URL)),
+    workers: spec.workers,
+    start: new Date().toISOString(),
+    status: "running",
+    pid: Deno.pid,
+    host: hostname(),
+    files: [MANIFEST_FILE],
+  };
+}
+
 /** A running workflow: its folder, manifest, worker pool and progress. */
 export class WorkflowRun {
   /** The run folder ("" when nothing is written). */
@@ -110,22 +132,8 @@ export class WorkflowRun {
     let dir = "";
     if (persist) dir = spec.resume ?? await createRunFolder(spec.root, spec.workflow, spec.runName);
     const lock = persist ? await holdRunLock(dir) : undefined;
-    const manifest: Manifest = {
-      workflow: spec.workflow,
-      run: dir.slice(dir.lastIndexOf("/") + 1),
-      command: spec.command,
-      options: spec.options,
-      seed: spec.seed,
-      tool: { name: "flybrain", version: denoJson.version },
-      wasmSha256: await sha256(await Deno.readFile(CORE_URL)),
-      workers: spec.workers,
-      start: new Date().toISOString(),
-      status: "running",
-      pid: Deno.pid,
-      host: hostname(),
-      progress: { done: 0, total: spec.total },
-      files: [MANIFEST_FILE],
-    };
+    const manifest = await newManifest(spec, dir);
+    manifest.progress = { done: 0, total: spec.total };
     const pool = new WorkerPool(core.module, spec.workers);
     const bar = progressDisplay(spec.workflow, spec.label, spec.quiet);
     const run = new WorkflowRun(dir, manifest, pool, persist, bar, lock);

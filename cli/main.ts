@@ -20,6 +20,7 @@ import { trainFlybrainFullCommand } from "./train_flybrain_full.ts";
 import { trainFlybrainPopCommand } from "./train_flybrain_pop.ts";
 import { trainRdCommand } from "./train_rd_model.ts";
 import { transitionCommand } from "./transition_2_chaos.ts";
+import { vectorsCommand } from "./vectors.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 /** The program with all its commands. */
@@ -31,6 +32,7 @@ export function program(): Command {
     .configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") });
   const commands = [
     spectrumCommand,
+    vectorsCommand,
     gradientCommand,
     convergenceCommand,
     transitionCommand,

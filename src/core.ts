@@ -6,6 +6,11 @@
 
 import { instantiate } from "@assemblyscript/loader";
 import { ActivationCode, Field, PrecisionCode } from "../assembly/abi.ts";
+import {
+  covariantVectors,
+  type CovariantVectorsOptions,
+  type CovariantVectorsResult,
+} from "./covariant_vectors.ts";
 import { lyapunovSpectrum, type LyapunovSpectrumOptions, type SpectrumResult } from "./lyapunov_spectrum.ts";
 import type { LossName } from "./losses.ts";
 import type { Network } from "./network.ts";
@@ -43,6 +48,11 @@ export class Core {
   /** A loss on the spectrum and its exact gradient (see {@linkcode spectrumGradient}). */
   spectrumGradient(net: Network, loss: LossName, options: SpectrumGradientOptions): SpectrumGradient {
     return spectrumGradient(this, net, loss, options);
+  }
+
+  /** Covariant Lyapunov vectors of a network and their analyses (see {@linkcode covariantVectors}). */
+  covariantVectors(net: Network, options?: CovariantVectorsOptions): CovariantVectorsResult {
+    return covariantVectors(this, net, options);
   }
 
   /** Lyapunov spectrum of a network (see {@linkcode lyapunovSpectrum}). */

@@ -420,8 +420,16 @@ export function randomFrame(n: number, k: number, seed: number): Float64Array {
   return q;
 }
 
-/** Standard error of the mean of the block estimates, per exponent. */
-function blockStandardErrors(sums: Float64Array, steps: Float64Array, k: number, dt: number): Float64Array {
+/**
+ * Standard error of the mean of block estimates, per column: block b's estimate of column j is
+ * sums[b·k + j] / (steps[b]·dt); blocks with no steps are skipped.
+ */
+export function blockStandardErrors(
+  sums: Float64Array,
+  steps: Float64Array,
+  k: number,
+  dt: number,
+): Float64Array {
   const out = new Float64Array(k);
   const used = Array.from(steps.keys()).filter((b) => steps[b] > 0);
   const nb = used.length;

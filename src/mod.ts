@@ -161,3 +161,19 @@ export {
   type RunPlanInput,
 } from "./run_plan.ts";
 export { parseJson, stringifyJson } from "./json_numbers.ts";
+export {
+  covariantVectors,
+  type CovariantVectorsOptions,
+  type CovariantVectorsResult,
+  VECTORS_DEFAULTS,
+} from "./covariant_vectors.ts";
+export { vectorsJson } from "./vectors_json.ts";
+export {
+  type Averaged,
+  type ClvAngles,
+  type Distribution,
+  type FtleStats,
+  type Localisation,
+  QUANTILE_LEVELS,
+  type TypeShares,
+} from "./_clv_analysis.ts";

@@ -173,6 +173,8 @@ export const STREAMS = Object.freeze({
   q0: 3,
   gains: 4,
   shifts: 5,
+  /** The random upper-triangular start of the covariant vectors' backward pass. */
+  clv: 6,
   sample: 1000,
   mask: 2000,
   fixedWeights: 0xffffffff,

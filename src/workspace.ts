@@ -319,6 +319,17 @@ export class Workspace {
     };
   }
 
+  /**
+   * A view of `length` values of the workspace's precision (f64 or f32) at `ptr` in the core's
+   * memory (valid until it grows), e.g. a factor R stored by {@linkcode orthonormalize}.
+   */
+  elementView(ptr: number, length: number): Float64Array | Float32Array {
+    const buffer = this.#x.memory.buffer;
+    return this.precision === "f64"
+      ? new Float64Array(buffer, ptr, length)
+      : new Float32Array(buffer, ptr, length);
+  }
+
   /** A view of `length` f64 values at `ptr` in the core's memory (valid until it grows). */
   f64View(ptr: number, length: number): Float64Array {
     return new Float64Array(this.#x.memory.buffer, ptr, length);

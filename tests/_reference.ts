@@ -5,6 +5,7 @@
  * @module
  */
 
+import { symmetricEigenvalues as jacobiEigenvalues } from "../src/_small_linalg.ts";
 import type { Network } from "../src/network.ts";
 import { neuronParameters } from "../src/network.ts";
 
@@ -140,35 +141,7 @@ export function logAbsDet(A: Float64Array, n: number): number {
   return sum;
 }
 
-/** Eigenvalues of a symmetric n×n matrix (cyclic Jacobi), in descending order. */
+/** Eigenvalues of a symmetric n×n matrix (the library's cyclic Jacobi), in descending order. */
 export function symmetricEigenvalues(S: Float64Array, n: number): number[] {
-  const A = Float64Array.from(S);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p * n + q] ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (apq === 0) continue;
-        const theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let r = 0; r < n; r++) {
-          const arp = A[r * n + p];
-          const arq = A[r * n + q];
-          A[r * n + p] = c * arp - s * arq;
-          A[r * n + q] = s * arp + c * arq;
-        }
-        for (let r = 0; r < n; r++) {
-          const apr = A[p * n + r];
-          const aqr = A[q * n + r];
-          A[p * n + r] = c * apr - s * aqr;
-          A[q * n + r] = s * apr + c * aqr;
-        }
-      }
-    }
-  }
-  return Array.from({ length: n }, (_, i) => A[i * n + i]).sort((a, b) => b - a);
+  return Array.from(jacobiEigenvalues(n, Float64Array.from(S))).sort((a, b) => b - a);
 }

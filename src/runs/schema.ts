@@ -15,6 +15,7 @@ export const WORKFLOWS = [
   "train_rd_model",
   "train_flybrain_full",
   "train_flybrain_pop",
+  "vectors",
 ] as const;
 
 /** A workflow that writes run folders. */
@@ -206,6 +207,51 @@ export const TRAINING_SPECTRA_TABLE = {
   optional: [],
 } as const;
 
+/** `vectors`: per vector, QR and covariant exponents, localisation and neighbour angles. */
+export const VECTORS_SUMMARY_TABLE = {
+  file: "vectors_summary.csv",
+  columns: [
+    "i",
+    "lambda_qr",
+    "stderr_qr",
+    "lambda_clv",
+    "stderr_clv",
+    "ipr",
+    "ipr_stderr",
+    "participation_ratio",
+    "participation_ratio_stderr",
+    "angle_next_mean",
+    "angle_next_min",
+  ],
+  optional: [],
+} as const;
+/** `vectors`: the smallest unstable/stable angle at each sample (empty when one side is empty). */
+export const VECTORS_ANGLES_TABLE = {
+  file: "angles.csv",
+  columns: ["sample", "time", "unstable_stable"],
+  optional: [],
+} as const;
+/** `vectors`: distribution of each vector's finite-time exponents. */
+export const VECTORS_FTLE_TABLE = {
+  file: "ftle.csv",
+  columns: ["i", "window", "mean", "variance", "std", "q05", "q25", "q50", "q75", "q95"],
+  optional: [],
+} as const;
+/**
+ * `vectors` of a network with types: each vector's share on each cell type (group "type",
+ * name the type's) and on E/I neurons (group "sign", name excitatory or inhibitory). Its text
+ * cells keep it out of the tables the page reads.
+ */
+export const VECTORS_TYPE_SHARES_TABLE = {
+  file: "type_shares.csv",
+  columns: ["i", "group", "name", "share"],
+  optional: [],
+} as const;
+/** `vectors`: the vectors, float64 (samples, n, k). */
+export const VECTORS_NPY = "clv.npy";
+/** `vectors`: the summary of `flybrain vectors --json`. */
+export const VECTORS_JSON = "vectors.json";
+
 /** The CSV tables of a workflow's runs: those every run has, and those it may have. */
 export interface RunTableSchemas {
   readonly required: Readonly<Record<string, TableSchema>>;
@@ -233,10 +279,22 @@ interface TrainingTables extends RunTableSchemas {
   readonly optional: { readonly spectra: typeof TRAINING_SPECTRA_TABLE };
 }
 
+/** The tables of `vectors` runs (the page reads the numeric ones). */
+interface VectorsTables extends RunTableSchemas {
+  readonly required: {
+    readonly summary: typeof VECTORS_SUMMARY_TABLE;
+    readonly angles: typeof VECTORS_ANGLES_TABLE;
+    readonly ftle: typeof VECTORS_FTLE_TABLE;
+  };
+  // deno-lint-ignore ban-types
+  readonly optional: {};
+}
+
 /** The tables of each workflow's runs, by workflow (every workflow has its entry). */
 export type WorkflowTables = {
   readonly [W in Workflow]: W extends "lyapu_convergence" ? ConvergenceTables
     : W extends "transition_2_chaos" ? TransitionTables
+    : W extends "vectors" ? VectorsTables
     : TrainingTables;
 };
 
@@ -258,6 +316,10 @@ export const WORKFLOW_TABLES: WorkflowTables = {
   train_rd_model: TRAINING_TABLES,
   train_flybrain_full: TRAINING_TABLES,
   train_flybrain_pop: TRAINING_TABLES,
+  vectors: {
+    required: { summary: VECTORS_SUMMARY_TABLE, angles: VECTORS_ANGLES_TABLE, ftle: VECTORS_FTLE_TABLE },
+    optional: {},
+  },
 };
 
 /**

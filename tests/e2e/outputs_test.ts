@@ -205,6 +205,11 @@ Deno.test("the sandbox may write exactly what the run creates", async () => {
     read: ["o"],
     write: ["o/logs/demo", "o/logs/lyapu_convergence", "o/logs/transition_2_chaos"],
   });
+  deepEqual(await sandboxFor(["vectors", "--n", "5"]), { read: [], write: [] });
+  deepEqual(
+    await sandboxFor(["vectors", "--network", "a.json", "--save", "/tmp/v/c.npy", "--out", "runs"]),
+    { read: ["a.json", "runs"], write: ["/tmp/v/c.npy", "/tmp/v/.c.npy.tmp", "runs/logs/vectors"] },
+  );
 });
 
 Deno.test("spectrum --network names the file and the expected format, never its bytes", async () => {

@@ -22,6 +22,7 @@ import {
   type TableSchema,
   TRAINING_SPECTRA_TABLE,
   TRANSITION_JSON,
+  VECTORS_JSON,
   WORKFLOW_TABLES,
   WORKFLOWS,
 } from "../../src/mod.ts";
@@ -84,6 +85,12 @@ Deno.test("every workflow's run folder reads back with the page's reader, number
     "30",
   ];
   const runs = await Promise.all([
+    flybrain(
+      "vectors",
+      ...["--n", "30", "--g", "3", "--nle", "4", "--tsim", "10", "--samples", "6"],
+      "--out",
+      out,
+    ),
     flybrain("transition_2_chaos", ...sweep, "--nle", "4", ...common),
     flybrain("transition_2_chaos", ...sweep, "--nle", "1", "--seed", "3", ...common),
     flybrain(
@@ -124,6 +131,12 @@ Deno.test("every workflow's run folder reads back with the page's reader, number
       deepEqual(Array.from(run.tables.spectrum!.col.lambda), samples.flatMap((s) => s.final));
       deepEqual(Array.from(run.tables.spectrum!.col.stderr), samples.flatMap((s) => s.stderr));
       deepEqual(Array.from(run.tables.convergence.col.lambda), samples.flatMap((s) => s.exponents));
+    } else if (run.workflow === "vectors") {
+      const json = JSON.parse(texts[VECTORS_JSON]);
+      deepEqual(Array.from(run.tables.summary.col.lambda_clv), json.clvExponents);
+      deepEqual(Array.from(run.tables.summary.col.participation_ratio), json.participationRatio.mean);
+      deepEqual(Array.from(run.tables.ftle.col.mean), json.ftle.mean);
+      deepEqual(Array.from(run.tables.angles.col.time), json.times);
     } else {
       const t = run.tables.training;
       equal(t.rows, 2 * 3, "one row per sample and epoch");
@@ -143,7 +156,7 @@ Deno.test("every workflow's run folder reads back with the page's reader, number
       );
     }
   }
-  deepEqual([...seen].sort(), ["lyapu_convergence", "train_rd_model", "transition_2_chaos"]);
+  deepEqual([...seen].sort(), ["lyapu_convergence", "train_rd_model", "transition_2_chaos", "vectors"]);
   await Deno.remove(out, { recursive: true });
 });
 

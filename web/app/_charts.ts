@@ -454,7 +454,7 @@ export function trainingCharts(runs: RunOf<TrainingWorkflow>[], labels: string[]
 }
 
 /** The training workflows (their runs share one format). */
-type TrainingWorkflow = Exclude<Workflow, "lyapu_convergence" | "transition_2_chaos">;
+type TrainingWorkflow = Exclude<Workflow, "lyapu_convergence" | "transition_2_chaos" | "vectors">;
 
 /** The runs of one workflow, typed by it. */
 function ofWorkflow<W extends Workflow>(runs: Run[], workflows: readonly W[]): RunOf<W>[] {
@@ -469,5 +469,6 @@ export function chartsFor(runs: Run[], labels: string[]): ChartSpec[] {
   }
   if (workflow === "lyapu_convergence") return convergenceCharts(ofWorkflow(runs, [workflow]), labels);
   if (workflow === "transition_2_chaos") return transitionCharts(ofWorkflow(runs, [workflow]), labels);
+  if (workflow === "vectors") return []; // not plotted yet: the manifest is shown
   return trainingCharts(ofWorkflow(runs, [workflow]), labels);
 }

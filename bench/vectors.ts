@@ -1,0 +1,73 @@
+/**
+ * `deno task bench:vectors`: the time of the covariant vectors (`covariantVectors`, default
+ * analyses, 100 samples) against the spectrum of the same network and window (`lyapunovSpectrum`),
+ * for a random network (N = 400, nle 40) and the EB connectome (nle 50), both f64, tsim 200,
+ * tons 0.2, tbkw = tframe = 10. Runs alternate (spectrum, vectors, …) and the fastest of each is
+ * kept: machines are shared, compare the ratios. Writes bench/vectors_results.json.
+ *
+ * @module
+ */
+
+import { loadConnectome, loadCore, type Network, randomNetwork, writeFileAtomic } from "../src/deno.ts";
+
+const core = await loadCore();
+const REPEATS = 3;
+
+const cases: { name: string; net: Network; nle: number }[] = [
+  { name: "random N=400 g=2", net: randomNetwork({ n: 400, g: 2, seed: 1 }), nle: 40 },
+  {
+    name: "EB connectome",
+    net: loadConnectome(new URL("../data/connectomics", import.meta.url).pathname, { roi: "EB" }),
+    nle: 50,
+  },
+];
+
+const results = [];
+for (const { name, net, nle } of cases) {
+  const options = { nle, tsim: 200, tons: 0.2, seed: 1 };
+  core.lyapunovSpectrum(net, { ...options, ttr: 1, tframe: 1, tsim: 1 }); // warm-up
+  core.covariantVectors(net, { ...options, ttr: 1, tframe: 1, tsim: 1 });
+  let spectrum = Infinity;
+  let vectors = Infinity;
+  let kernels = "";
+  let tapeBytes = 0;
+  for (let r = 0; r < REPEATS; r++) {
+    spectrum = Math.min(spectrum, core.lyapunovSpectrum(net, options).seconds);
+    const res = core.covariantVectors(net, options);
+    vectors = Math.min(vectors, res.seconds);
+    kernels = res.kernels;
+    tapeBytes = res.tapeBytes;
+  }
+  const ratio = vectors / spectrum;
+  console.log(
+    `${name} (n=${net.n}, nle=${nle}, ${kernels}): spectrum ${spectrum.toFixed(2)} s, vectors ${
+      vectors.toFixed(2)
+    } s, ratio ${ratio.toFixed(2)} (R tape ${(tapeBytes / 2 ** 20).toFixed(1)} MiB)`,
+  );
+  results.push({
+    name,
+    n: net.n,
+    nle,
+    kernels,
+    spectrumSeconds: spectrum,
+    vectorsSeconds: vectors,
+    ratio,
+    tapeBytes,
+  });
+}
+
+await writeFileAtomic(
+  new URL("./vectors_results.json", import.meta.url).pathname,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cores: navigator.hardwareConcurrency, deno: Deno.version.deno, v8: Deno.version.v8 },
+      note: "shared machine: compare the ratios",
+      options: { tsim: 200, tons: 0.2, ttr: 20, tframe: 10, tbkw: 10, samples: 100, precision: "f64" },
+      results,
+    },
+    null,
+    1,
+  ) + "\n",
+);
+console.log("\nWrote bench/vectors_results.json");

@@ -1,0 +1,125 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { randomNetwork, writeNetwork } from "../../src/deno.ts";
+import { flybrain, oneLine, skipWithout } from "../_cli.ts";
+
+Deno.test("flybrain vectors --json prints exponents, CLV exponents, localisation, angles, finite-time exponents and times", async () => {
+  const r = await flybrain(
+    "vectors",
+    "--n",
+    "60",
+    "--g",
+    "3",
+    "--nle",
+    "6",
+    "--tsim",
+    "20",
+    "--samples",
+    "11",
+    "--seed",
+    "1",
+    "--json",
+  );
+  equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  equal(json.exponents.length, 6);
+  equal(json.clvExponents.length, 6);
+  equal(json.ipr.mean.length, 6);
+  equal(json.participationRatio.mean.length, 6);
+  equal(json.ftle.mean.length, 6);
+  equal(json.ftle.std.length, 6);
+  deepEqual(json.times, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+  ok(json.exponents[0] > 0, "g = 3 is chaotic");
+  const between = json.angles.unstableStable;
+  ok(between.min > 0 && between.min <= between.mean && between.mean <= Math.PI / 2);
+  deepEqual(Object.keys(between.quantiles), ["0.05", "0.25", "0.5", "0.75", "0.95"]);
+  equal(json.typeShares, undefined);
+  ok(json.seconds > 0);
+});
+
+Deno.test("flybrain vectors --out writes the CSVs, the vectors and a manifest; --save the .npy; type shares from a typed network", async () => {
+  const dir = await Deno.makeTempDir();
+  const n = 20;
+  const net = randomNetwork({ n, g: 2, seed: 3 });
+  net.types = Int32Array.from({ length: n }, (_, i) => (i < 5 ? 0 : 1));
+  net.gains = new Float64Array([1, 1]);
+  net.shifts = new Float64Array(2);
+  net.typeNames = ["EPG", "PEN"];
+  await writeNetwork(`${dir}/net.json`, net);
+  const r = await flybrain(
+    "vectors",
+    "--network",
+    `${dir}/net.json`,
+    "--nle",
+    "3",
+    "--tsim",
+    "4",
+    "--samples",
+    "5",
+    "--save",
+    `${dir}/clv.npy`,
+    "--out",
+    `${dir}/runs`,
+    "--json",
+  );
+  equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  deepEqual(json.typeShares.typeNames, ["EPG", "PEN"]);
+  for (let i = 0; i < 3; i++) {
+    ok(Math.abs(json.typeShares.types[0][i] + json.typeShares.types[1][i] - 1) < 1e-12);
+  }
+  const runs = Array.from(Deno.readDirSync(`${dir}/runs/logs/vectors`));
+  equal(runs.length, 1);
+  const run = `${dir}/runs/logs/vectors/${runs[0].name}`;
+  const manifest = JSON.parse(await Deno.readTextFile(`${run}/manifest.json`));
+  equal(manifest.status, "complete");
+  equal(manifest.options.tbkw, 10);
+  deepEqual(manifest.files.toSorted(), [
+    "angles.csv",
+    "clv.npy",
+    "ftle.csv",
+    "manifest.json",
+    "type_shares.csv",
+    "vectors.json",
+    "vectors_summary.csv",
+  ]);
+  const summary = (await Deno.readTextFile(`${run}/vectors_summary.csv`)).trim().split("\n");
+  equal(summary.length, 4);
+  ok(summary[0].startsWith("i,lambda_qr,stderr_qr,lambda_clv,stderr_clv,ipr"));
+  const shares = (await Deno.readTextFile(`${run}/type_shares.csv`)).trim().split("\n");
+  equal(shares.length, 1 + 3 * 4);
+  deepEqual(await Deno.readFile(`${run}/clv.npy`), await Deno.readFile(`${dir}/clv.npy`));
+  if (skipWithout("numpy")) return;
+  const out = new Deno.Command("/usr/bin/python3", {
+    args: [
+      "-c",
+      "import numpy, sys; a = numpy.load(sys.argv[1]); print(a.shape, a.dtype, abs(numpy.linalg.norm(a, axis=1) - 1).max() < 1e-12)",
+      `${dir}/clv.npy`,
+    ],
+  }).outputSync();
+  equal(new TextDecoder().decode(out.stdout).trim(), "(5, 20, 3) float64 True");
+});
+
+Deno.test("flybrain vectors gives one clear error line and exit code 2 on bad options", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--samples", "0"], /^error: option '--samples <s>' argument '0' is invalid/],
+    [["--tbkw", "-1"], /^error: option '--tbkw <t>' argument '-1' is invalid/],
+    [["--ftle-window", "x"], /^error: option '--ftle-window <t>' argument 'x' is invalid/],
+    [
+      ["--ftle-window", "0"],
+      /^error: Cannot compute covariant vectors: ftleWindow must be a finite number > 0/,
+    ],
+    [["--tons", "auto"], /^error: Cannot compute covariant vectors: tons "auto" is not supported/],
+    [
+      ["--tsim", "1", "--samples", "9"],
+      /^error: Cannot compute covariant vectors: samples must be .* = 6, got samples=9$/,
+    ],
+    [["--nle", "11"], /^error: Cannot compute the spectrum: nle must be/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await flybrain("vectors", "--n", "10", ...args);
+    equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    const line = oneLine(r);
+    ok(line !== undefined && pattern.test(line), `${args.join(" ")}: ${r.stderr}`);
+    equal(r.stdout, "");
+  }
+});
