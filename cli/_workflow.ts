@@ -89,17 +89,18 @@ export async function newManifest(
 
 /** A running workflow: its folder, manifest, worker pool and progress. */
 export class WorkflowRun {
-  /** The run folder ("" when nothing is written). */
-  readonly dir: string;
   /** The manifest (written at start, on every checkpoint and at the end). */
   readonly manifest: Manifest;
   /** The worker pool. */
   readonly pool: WorkerPool;
+  #dir = "";
   #bar: ProgressDisplay;
   #persist: boolean;
   #lock?: Deno.FsFile;
   #onSigint = () => void this.#interrupt("SIGINT");
   #onSigterm = () => void this.#interrupt("SIGTERM");
+  /** The folder's creation and first manifest, which an interruption waits for (no folder without manifest). */
+  #opening: Promise<unknown> = Promise.resolve();
   /** The write in progress, which an interruption lets finish (so no file is left half-written). */
   #writing: Promise<unknown> = Promise.resolve();
   /** The last manifest write: manifest writes run one after the other, in the order asked. */
@@ -107,37 +108,53 @@ export class WorkflowRun {
   /** Set on a signal: the run writes nothing more but its `interrupted` manifest. */
   #stopping = false;
 
-  private constructor(
-    dir: string,
-    manifest: Manifest,
-    pool: WorkerPool,
-    persist: boolean,
-    bar: ProgressDisplay,
-    lock?: Deno.FsFile,
-  ) {
-    this.dir = dir;
+  private constructor(manifest: Manifest, pool: WorkerPool, persist: boolean, bar: ProgressDisplay) {
     this.manifest = manifest;
     this.pool = pool;
     this.#persist = persist;
     this.#bar = bar;
-    this.#lock = lock;
     Deno.addSignalListener("SIGINT", this.#onSigint);
     Deno.addSignalListener("SIGTERM", this.#onSigterm);
   }
 
-  /** Opens a run: loads the core, creates (or reopens) the folder, starts the pool. */
+  /** The run folder ("" when nothing is written). */
+  get dir(): string {
+    return this.#dir;
+  }
+
+  /**
+   * Opens a run: loads the core and starts the pool, then (with its signal handling in place)
+   * creates or reopens the folder, locks it and writes the manifest at once, so that a signal at
+   * any moment leaves a folder with an `interrupted` manifest, or none.
+   */
   static async open(spec: RunSpec): Promise<WorkflowRun> {
     const core = await loadCore();
-    const persist = spec.persist !== false;
-    let dir = "";
-    if (persist) dir = spec.resume ?? await createRunFolder(spec.root, spec.workflow, spec.runName);
-    const lock = persist ? await holdRunLock(dir) : undefined;
-    const manifest = await newManifest(spec, dir);
+    const manifest = await newManifest(spec, "");
     manifest.progress = { done: 0, total: spec.total };
     const pool = new WorkerPool(core.module, spec.workers);
-    const bar = progressDisplay(spec.workflow, spec.label, spec.quiet);
-    const run = new WorkflowRun(dir, manifest, pool, persist, bar, lock);
-    await run.saveManifest();
+    const persist = spec.persist !== false;
+    const run = new WorkflowRun(
+      manifest,
+      pool,
+      persist,
+      progressDisplay(spec.workflow, spec.label, spec.quiet),
+    );
+    if (persist) {
+      run.#opening = (async () => {
+        const dir = spec.resume ?? await createRunFolder(spec.root, spec.workflow, spec.runName);
+        run.#dir = dir;
+        manifest.run = dir.slice(dir.lastIndexOf("/") + 1);
+        run.#lock = await holdRunLock(dir);
+        await run.#writeManifest();
+      })();
+      try {
+        await run.#opening;
+      } catch (e) {
+        run.#removeListeners();
+        pool.terminate();
+        throw e;
+      }
+    }
     return run;
   }
 
@@ -196,8 +213,7 @@ export class WorkflowRun {
 
   /** Ends the run with a status (complete or failed, with the error), stops the pool. */
   async close(error?: unknown): Promise<void> {
-    Deno.removeSignalListener("SIGINT", this.#onSigint);
-    Deno.removeSignalListener("SIGTERM", this.#onSigterm);
+    this.#removeListeners();
     this.#bar.stop();
     this.pool.terminate();
     this.manifest.status = error === undefined ? "complete" : "failed";
@@ -205,6 +221,11 @@ export class WorkflowRun {
     this.manifest.end = new Date().toISOString();
     await this.saveManifest();
     if (this.#lock) await releaseRunLock(this.dir, this.#lock);
+  }
+
+  #removeListeners(): void {
+    Deno.removeSignalListener("SIGINT", this.#onSigint);
+    Deno.removeSignalListener("SIGTERM", this.#onSigterm);
   }
 
   /** Records a write in progress (see #writing); returns it. */
@@ -218,10 +239,11 @@ export class WorkflowRun {
     this.#stopping = true;
     this.pool.terminate();
     this.#bar.stop();
+    await this.#opening.catch(() => {});
     await this.#writing;
     this.manifest.status = "interrupted";
     this.manifest.end = new Date().toISOString();
-    if (this.#persist) await this.#writeManifest();
+    if (this.#persist && this.#dir !== "") await this.#writeManifest();
     if (this.#lock) await releaseRunLock(this.dir, this.#lock);
     const { done, total } = this.manifest.progress!;
     console.error(

@@ -41,12 +41,13 @@ async function started(pid: number): Promise<number[]> {
 /**
  * Starts `flybrain <args>` the way a script does (`cmd &` in sh: SIGINT ignored), sends
  * `signal` to its process alone (or to its whole group), and returns the exit code, the time
- * it took to stop and whether any process of its tree is left.
+ * it took to stop and whether any process of its tree is left; the signal waits until `ready()`.
  */
 async function stopWith(
   signal: "SIGINT" | "SIGTERM",
   target: "process" | "group",
   args: string[],
+  ready: () => boolean = () => true,
 ): Promise<{ code: number; ms: number; left: number[]; stderr: string }> {
   const command = flybrainShell(...args);
   // setsid: its own process group, so that the group signal reaches nothing else.
@@ -62,6 +63,7 @@ async function stopWith(
   const { value } = await reader.read();
   const pid = Number(new TextDecoder().decode(value).trim());
   const tree = await started(pid);
+  for (let i = 0; i < 300 && !ready(); i++) await sleep(100);
   const t0 = performance.now();
   Deno.kill(target === "group" ? -sh.pid : pid, signal);
   // A command that does not stop is killed after a while, so that the test fails instead of hanging.
@@ -95,11 +97,30 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 Deno.test("a workflow stopped by SIGTERM to its process alone exits 143 with an interrupted manifest", async () => {
   const out = await Deno.makeTempDir();
   const args = ["transition_2_chaos", "--gmin", "1", "--gmax", "2", "--m_g", "4", "--n_samples", "25"];
-  const r = await stopWith("SIGTERM", "process", [...args, "--n", "300", "--workers", "1", "--out", out]);
+  const parent = `${out}/logs/transition_2_chaos`;
+  // Signalled once the run has its folder and manifest (an earlier signal leaves no folder at all).
+  const hasManifest = () => {
+    try {
+      return Array.from(Deno.readDirSync(parent)).some((run) => {
+        try {
+          return Deno.statSync(`${parent}/${run.name}/manifest.json`).isFile;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  };
+  const r = await stopWith(
+    "SIGTERM",
+    "process",
+    [...args, "--n", "300", "--workers", "1", "--out", out],
+    hasManifest,
+  );
   equal(r.code, 143, r.stderr);
   ok(r.ms < STOP_WITHIN_MS, `took ${r.ms.toFixed(0)} ms`);
   equal(r.left.length, 0, `left running: ${r.left.join(" ")}`);
-  const parent = `${out}/logs/transition_2_chaos`;
   const runs = Array.from(Deno.readDirSync(parent));
   equal(runs.length, 1);
   // The manifest, and the networks finished before the signal (kept for --resume).
