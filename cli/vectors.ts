@@ -10,7 +10,6 @@ import { stringify } from "csv-stringify/sync";
 import {
   type CovariantVectorsResult,
   createRunFolder,
-  loadCore,
   npyBytes,
   type Row,
   SPECTRUM_DEFAULTS,
@@ -30,18 +29,18 @@ import {
 import {
   type NetworkFlags,
   networkOptions,
-  resolveNetwork,
-  resolveSpectrumOptions,
   type SpectrumFlags,
   spectrumOptions,
   workflowFolders,
 } from "./_options.ts";
 import { nonNegative, number, positiveInt } from "./_parsers.ts";
 import { PathOption } from "./_path_option.ts";
+import { type PlanFlags, plannedRun, planOptions } from "./_plan.ts";
+import { progressDisplay } from "./_progress.ts";
 import { newManifest } from "./_workflow.ts";
 
 /** Values of the options of the `vectors` command. */
-interface VectorsFlags extends NetworkFlags, SpectrumFlags {
+interface VectorsFlags extends NetworkFlags, SpectrumFlags, PlanFlags {
   tbkw?: number;
   samples?: number;
   ftleWindow?: number;
@@ -145,13 +144,13 @@ function runFiles(
 }
 
 /** The `vectors` command. */
-export const vectorsCommand = spectrumOptions(
+export const vectorsCommand = planOptions(spectrumOptions(
   networkOptions(
     new Command("vectors").description(
       "covariant Lyapunov vectors of one network: exponents, localisation, angles, finite-time exponents, cell types",
     ),
   ),
-)
+))
   .option("--tbkw <t>", "backward transient after the window (default: tframe)", nonNegative)
   .option(
     "--samples <s>",
@@ -179,11 +178,19 @@ export const vectorsCommand = spectrumOptions(
   .option("--json", "print one JSON object instead of a table")
   .action(async (opts: VectorsFlags) => {
     const start = new Date().toISOString();
-    const file = await resolveNetwork(opts);
+    // The spectrum's plan (limits, memory of the network and frame, time) stands for the forward pass.
+    const run = await plannedRun("spectrum", opts);
+    if (run === undefined) return;
+    const { file, core } = run;
     const { tbkw, samples, ftleWindow } = opts;
-    const options = { ...resolveSpectrumOptions(file, opts), tbkw, samples, ftleWindow };
-    const core = await loadCore();
-    const res = core.covariantVectors(file.network, options);
+    const options = { ...run.options, tbkw, samples, ftleWindow };
+    const bar = progressDisplay("vectors", "steps", opts.quiet);
+    let res: CovariantVectorsResult;
+    try {
+      res = core.covariantVectors(file.network, { ...options, onProgress: (p) => bar.report(p) });
+    } finally {
+      bar.stop();
+    }
     const n = file.network.n;
     const k = res.exponents.length;
     const json = vectorsJson(res, { n, nle: k });

@@ -123,3 +123,16 @@ Deno.test("flybrain vectors gives one clear error line and exit code 2 on bad op
     equal(r.stdout, "");
   }
 });
+
+Deno.test("flybrain vectors prints progress lines on a non-terminal stderr for a run of seconds, none with --quiet", async () => {
+  const args = ["vectors", "--n", "300", "--nle", "40", "--tsim", "200", "--samples", "5", "--json"];
+  const loud = await flybrain(...args);
+  equal(loud.code, 0, loud.stderr);
+  const lines = loud.stderr.trim().split("\n").filter((l) => l.startsWith("vectors: "));
+  ok(lines.length >= 1, loud.stderr);
+  ok(/^vectors: \d+\/\d+ steps \(\d+%\), [\d.]+ steps\/s, .* left$/.test(lines[0]), lines[0]);
+  const quiet = await flybrain(...args, "--quiet");
+  equal(quiet.code, 0, quiet.stderr);
+  equal(quiet.stderr, "");
+  deepEqual(JSON.parse(quiet.stdout).clvExponents, JSON.parse(loud.stdout).clvExponents);
+});
