@@ -20,6 +20,7 @@ import {
   MANIFEST_FILE,
   randomNetwork,
   type Row,
+  type RunPlanInput,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
   type SpectrumResult,
@@ -42,7 +43,6 @@ import {
 } from "./_options.ts";
 import { activation, nonNegative, positiveInt, seed } from "./_parsers.ts";
 import { checkWorkflowPlan, DRY_RUN_HELP } from "./_plan.ts";
-import type { RunPlanInput } from "../src/deno.ts";
 import {
   recordedOptions,
   resumableOptions,

@@ -18,16 +18,8 @@ import { sweepOf } from "./_sweeps.ts";
 /** A workflow's command line parsed by the program: the command's name and option values. */
 export type ParseWorkflow = (args: string[]) => Promise<{ name: string; opts: Record<string, unknown> }>;
 
-/** The options of `flybrain slurm` itself. */
-interface SlurmFlags {
-  array: number;
-  partition?: string;
-  time?: string;
-  mem?: string;
-  cpusPerTask: number;
-  account?: string;
-  qos?: string;
-  extra?: string;
+/** The options of `flybrain slurm` itself: the resources, and whether to submit. */
+interface SlurmFlags extends SlurmResources {
   submit?: boolean;
 }
 

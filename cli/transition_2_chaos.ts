@@ -20,6 +20,7 @@ import {
   linspace,
   parseActivation,
   type Row,
+  type RunPlanInput,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
   type SpectrumResult,
@@ -49,7 +50,6 @@ import {
 } from "./_options.ts";
 import { activation, boolean, nonNegative, positiveInt, seed } from "./_parsers.ts";
 import { checkWorkflowPlan, DRY_RUN_HELP } from "./_plan.ts";
-import type { RunPlanInput } from "../src/deno.ts";
 import {
   recordedOptions,
   resumableOptions,
