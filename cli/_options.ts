@@ -23,11 +23,23 @@ import {
   randomNetwork,
   readNetwork,
   ROIS,
+  type Shard,
+  slurmShard,
   SPECTRUM_DEFAULTS,
   TRAIN_DEFAULTS,
   type Workflow,
 } from "../src/deno.ts";
-import { activation, boolean, loss, nonNegative, number, positiveInt, seed, tons } from "./_parsers.ts";
+import {
+  activation,
+  boolean,
+  loss,
+  nonNegative,
+  number,
+  positiveInt,
+  seed,
+  shard,
+  tons,
+} from "./_parsers.ts";
 import { PathOption } from "./_path_option.ts";
 
 /** Spellings of the original tool mapped to this tool's option names. */
@@ -393,3 +405,21 @@ export function connectomeOptions(cmd: Command): Command {
 
 /** The data folder of the shipped connectome tables. */
 export const CONNECTOME_DIR = new URL("../data/connectomics", import.meta.url).pathname;
+
+/** Values of the option of {@linkcode shardOption}. */
+export interface ShardFlags {
+  shard?: Shard;
+}
+
+/** The `--shard I/N` option of the workflows that split across processes (docs/design.md#17-shards-and-slurm). */
+export function shardOption(): Option {
+  return new Option(
+    "--shard <I/N>",
+    "compute only shard I of N into <run>/shards/<I>/ (default in a Slurm array task: its task id and count)",
+  ).argParser(shard);
+}
+
+/** The shard of a run: `--shard`, else the Slurm array task's, else none. */
+export function shardOf(flags: ShardFlags): Shard | undefined {
+  return flags.shard ?? slurmShard((name) => Deno.env.get(name));
+}

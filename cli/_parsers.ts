@@ -6,7 +6,14 @@
  */
 
 import { InvalidArgumentError } from "commander";
-import { type LossName, parseActivation, parseLoss, type TrainSelection } from "../src/deno.ts";
+import {
+  type LossName,
+  parseActivation,
+  parseLoss,
+  parseShard,
+  type Shard,
+  type TrainSelection,
+} from "../src/deno.ts";
 
 /** Parses a finite number. */
 export function number(value: string): number {
@@ -78,4 +85,13 @@ export function trainParts(value: string): TrainSelection {
     out[part] = true;
   }
   return out;
+}
+
+/** Parses a shard `I/N` (0 ≤ I < N). */
+export function shard(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message}.`);
+  }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Option } from "commander";
+import { Argument, Option } from "commander";
 
 /** What a run does with the path an option names. */
 export type PathRole =
@@ -33,3 +33,6 @@ export class PathOption extends Option {
     this.role = role;
   }
 }
+
+/** A command argument naming an existing run folder (by path) that the run reads and writes. */
+export class RunFolderArgument extends Argument {}

@@ -3,7 +3,8 @@
  * a child Deno with permissions derived from its path options (cli/_path_option.ts) and their
  * values: reads limited to the project's code, build and data plus the named input files and
  * the output root, writes limited to the folders of the output root the command writes in (or
- * to its output file), no network, no subprocesses, no prompts. The parent only waits and
+ * to its output file), no network, no subprocesses (but `sbatch` for
+ * `flybrain slurm`), no prompts. The parent only waits and
  * passes signals on.
  *
  * @module
@@ -11,7 +12,7 @@
 
 import type { Command } from "commander";
 import { modelsFolder, runDenoChild, runFolderParts, temporaryPath } from "../src/deno.ts";
-import { PathOption } from "./_path_option.ts";
+import { PathOption, RunFolderArgument } from "./_path_option.ts";
 
 /** What a run may touch. */
 export interface SandboxSpec {
@@ -19,13 +20,26 @@ export interface SandboxSpec {
   read: string[];
   /** Files or folders it may write (and read). */
   write: string[];
+  /** Programs it may run (`flybrain slurm`: sbatch); none by default. */
+  run?: string[];
 }
 
 /** Set in the child so that it does not sandbox itself again. */
 export const SANDBOX_ENV = "FLYBRAIN_SANDBOXED";
 
-/** Environment variables a run may read (colour switches of the libraries, debugging). */
-const ENV_ALLOWED = ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TERM", "FLYBRAIN_DEBUG", SANDBOX_ENV];
+/** Environment variables a run may read (colour switches of the libraries, debugging, Slurm's shard). */
+const ENV_ALLOWED = [
+  "NO_COLOR",
+  "FORCE_COLOR",
+  "CLICOLOR_FORCE",
+  "TERM",
+  "FLYBRAIN_DEBUG",
+  SANDBOX_ENV,
+  // The shard of a Slurm array task (cli/_options.ts shardOf).
+  "SLURM_ARRAY_TASK_ID",
+  "SLURM_ARRAY_TASK_COUNT",
+  "SLURM_ARRAY_TASK_MIN",
+];
 
 const PROJECT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -51,7 +65,7 @@ export function sandboxFlags(spec: SandboxSpec): string[] {
     `--allow-read=${read.join(",")}`,
     `--allow-env=${ENV_ALLOWED.join(",")}`,
     "--deny-net",
-    "--deny-run",
+    spec.run?.length ? `--allow-run=${spec.run.join(",")}` : "--deny-run",
     "--deny-ffi",
     "--allow-sys=systemMemoryInfo,hostname",
   ];
@@ -72,13 +86,19 @@ export function sandboxOf(cmd: Command): SandboxSpec {
       spec.read.push(value);
       spec.write.push(...role.folders.map((folder) => `${value}/${folder}`));
     } else if (role.kind === "outputFile") spec.write.push(value, temporaryPath(value));
-    else if (value.includes("/")) {
-      // A run folder given by path: its output root is read (to check its folders), its folders written.
-      spec.read.push(runFolderParts(value).root);
-      spec.write.push(value, modelsFolder(value));
-    }
+    else if (value.includes("/")) addRunFolder(spec, value);
   }
+  cmd.registeredArguments.forEach((argument, i) => {
+    const value = cmd.processedArgs[i];
+    if (argument instanceof RunFolderArgument && typeof value === "string") addRunFolder(spec, value);
+  });
   return spec;
+}
+
+/** A run folder given by path: its output root is read (to check its folders), its folders written. */
+function addRunFolder(spec: SandboxSpec, runDir: string): void {
+  spec.read.push(runFolderParts(runDir).root);
+  spec.write.push(runDir, modelsFolder(runDir));
 }
 
 /** Runs `cli/main.ts args` in the sandbox; resolves with its exit code. */

@@ -14,6 +14,7 @@ import {
   type Column,
   CORE_URL,
   createRunFolder,
+  ensureFolder,
   FINISHED_FOLDER,
   holdRunLock,
   loadCore,
@@ -31,6 +32,9 @@ import {
   runStatus,
   saveFinished,
   sha256,
+  type Shard,
+  shardIndices,
+  shardPath,
   type SpectrumJob,
   type SpectrumResult,
   spectrumResultFromJson,
@@ -189,7 +193,7 @@ export class WorkflowRun {
 
   /** Writes a CSV table of the run's schema (its header, then the rows; the optional columns when `withOptional`). */
   table<S extends TableSchema>(schema: S, rows: readonly Row<S>[], withOptional = false): Promise<void> {
-    return this.write(schema.file, stringify(tableCells(schema, rows, withOptional)));
+    return this.write(schema.file, tableText(schema, rows, withOptional));
   }
 
   /**
@@ -202,13 +206,12 @@ export class WorkflowRun {
     keys: readonly (Column<S> | OptionalColumn<S>)[],
     column: Column<S> | OptionalColumn<S>,
   ): Promise<void> {
-    const { values, shape } = tableArray(rows as readonly Record<string, Cell | undefined>[], keys, column);
-    return this.write(name, npyBytes(values, shape));
+    return this.write(name, tableNpy(rows, keys, column));
   }
 
   /** Writes a JSON file. */
   json(name: string, value: unknown): Promise<void> {
-    return this.write(name, stringifyJson(value) + "\n");
+    return this.write(name, jsonText(value));
   }
 
   /** Ends the run with a status (complete or failed, with the error), stops the pool. */
@@ -253,6 +256,30 @@ export class WorkflowRun {
   }
 }
 
+/** The text of a CSV table of the run's schema (header, rows; the optional columns when `withOptional`). */
+export function tableText<S extends TableSchema>(
+  schema: S,
+  rows: readonly Row<S>[],
+  withOptional = false,
+): string {
+  return stringify(tableCells(schema, rows, withOptional));
+}
+
+/** The bytes of a `.npy` file of a table's column on the grid of its key columns (see {@linkcode tableArray}). */
+export function tableNpy<S extends TableSchema>(
+  rows: readonly Row<S>[],
+  keys: readonly (Column<S> | OptionalColumn<S>)[],
+  column: Column<S> | OptionalColumn<S>,
+): Uint8Array {
+  const { values, shape } = tableArray(rows as readonly Record<string, Cell | undefined>[], keys, column);
+  return npyBytes(values, shape);
+}
+
+/** The text of a JSON file of a run (one line). */
+export function jsonText(value: unknown): string {
+  return stringifyJson(value) + "\n";
+}
+
 /** Writes the files of a finished run. */
 export type RunWriter = Pick<WorkflowRun, "dir" | "table" | "npy" | "json">;
 
@@ -292,30 +319,48 @@ export function tableArray(
 /** What a one-batch workflow asks of the frame: its run and its jobs. */
 export interface WorkflowSpec extends Omit<RunSpec, "total"> {
   jobs: SpectrumJob[];
+  /** Compute only this shard's jobs into `<run>/shards/<I>/` (docs/design.md#17-shards-and-slurm). */
+  shard?: Shard;
 }
+
+/** Writes a workflow's files from the results of all its jobs, in job order (returns its summary S). */
+export type SaveResults<S = void> = (out: RunWriter, results: SpectrumResult[]) => Promise<S>;
 
 /**
  * Runs the jobs of a workflow in a fresh run folder (or, with `resume`, the jobs a stopped run
  * had not finished); `save` writes its results. Each finished job's result is saved at once,
  * durably, in `finished/<index>.json`, and the manifest's progress follows; the folder goes when
  * the run's files are written. Returns the folder (undefined when `persist` is false: then
- * nothing is written).
+ * nothing is written). With a shard, runs only the shard's jobs in the shard's folder of the
+ * parameter-named run folder and keeps their results there (`flybrain merge` later calls the same
+ * `save` on all of them).
  */
-export async function runWorkflow(
-  spec: WorkflowSpec,
-  save: (out: RunWriter, results: SpectrumResult[]) => Promise<void>,
-): Promise<string | undefined> {
-  const run = await WorkflowRun.open({ ...spec, total: spec.jobs.length });
+export async function runWorkflow(spec: WorkflowSpec, save: SaveResults): Promise<string | undefined> {
+  const shard = spec.shard;
+  if (shard !== undefined && spec.persist === false) {
+    throw new RangeError("a shard must write its results: --save false with --shard");
+  }
+  // A shard enters its folder (a requeued task finds its finished results there) and records its shard,
+  // even when it came from the environment (a Slurm array task).
+  const dir = shard === undefined ? spec.resume : await ensureFolder(
+    spec.root,
+    `${runPath(spec.workflow, spec.runName)}/${shardPath(shard)}`,
+  );
+  const indices = shard === undefined ? [...spec.jobs.keys()] : shardIndices(spec.jobs.length, shard);
+  const options = shard === undefined ? spec.options : { ...spec.options, shard };
+  const run = await WorkflowRun.open({ ...spec, options, resume: dir, total: indices.length });
   try {
     const results: SpectrumResult[] = new Array(spec.jobs.length);
-    if (spec.resume) {
+    if (dir) {
       (await loadFinished(run.dir, spec.jobs.length)).forEach((json, i) => {
         if (json !== undefined) results[i] = spectrumResultFromJson(json);
       });
     }
-    const todo = spec.jobs.keys().filter((i) => results[i] === undefined).toArray();
-    let done = spec.jobs.length - todo.length;
-    if (spec.resume) console.error(`Resuming ${run.dir}: ${done} of ${spec.jobs.length} ${spec.label} done`);
+    const todo = indices.filter((i) => results[i] === undefined);
+    let done = indices.length - todo.length;
+    if (spec.resume || done > 0) {
+      console.error(`Resuming ${run.dir}: ${done} of ${indices.length} ${spec.label} done`);
+    }
     run.progress(done);
     let saving = Promise.resolve();
     await run.pool.map(todo.map((i) => spec.jobs[i]), (j, result) => {
@@ -328,9 +373,12 @@ export async function runWorkflow(
       });
     });
     await saving;
-    await save(run, results);
-    if (spec.persist !== false) {
-      await Deno.remove(`${run.dir}/${FINISHED_FOLDER}`, { recursive: true }).catch(() => {});
+    // A shard keeps its finished results for `flybrain merge`; a whole run writes its files.
+    if (shard === undefined) {
+      await save(run, results);
+      if (spec.persist !== false) {
+        await Deno.remove(`${run.dir}/${FINISHED_FOLDER}`, { recursive: true }).catch(() => {});
+      }
     }
   } catch (e) {
     await run.close(e);

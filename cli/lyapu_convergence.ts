@@ -20,8 +20,10 @@ import {
   MANIFEST_FILE,
   randomNetwork,
   type Row,
+  type RunPlanInput,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
+  type SpectrumResult,
   stringifyJson,
 } from "../src/deno.ts";
 import {
@@ -32,13 +34,22 @@ import {
   resumeOption,
   type RunFlags,
   runOptions,
+  type ShardFlags,
+  shardOf,
+  shardOption,
   spectrumOptions,
   WORKFLOW_DEFAULTS,
   workflowFolders,
 } from "./_options.ts";
 import { activation, nonNegative, positiveInt, seed } from "./_parsers.ts";
 import { checkWorkflowPlan, DRY_RUN_HELP } from "./_plan.ts";
-import { recordedOptions, resumableOptions, runWorkflow } from "./_workflow.ts";
+import {
+  recordedOptions,
+  resumableOptions,
+  runWorkflow,
+  type RunWriter,
+  type WorkflowSpec,
+} from "./_workflow.ts";
 
 /** Defaults of the workflow (the original's). */
 export const CONVERGENCE_DEFAULTS = Object.freeze({
@@ -55,7 +66,7 @@ export const CONVERGENCE_DEFAULTS = Object.freeze({
 });
 
 /** Options of {@linkcode runConvergence} (the command's flags). */
-export interface ConvergenceFlags extends RunFlags, NetworkFileFlags {
+export interface ConvergenceFlags extends RunFlags, NetworkFileFlags, ShardFlags {
   resume?: string;
   dryRun?: boolean;
   tons: number | "auto";
@@ -103,7 +114,7 @@ export const convergenceCommand = networkFileOptions(
     workflowFolders("lyapu_convergence"),
   ),
   "a random network",
-).action(async (flags: ConvergenceFlags) => {
+).addOption(shardOption()).action(async (flags: ConvergenceFlags) => {
   const { o: opts, resume } = await resumableOptions("lyapu_convergence", flags, {
     tons: "--tons <t>",
     activation: "--activation <name>",
@@ -112,6 +123,7 @@ export const convergenceCommand = networkFileOptions(
   const { dir, summary } = await runConvergence({ ...opts, dryRun: flags.dryRun }, command, resume);
   if (flags.dryRun) return;
   if (opts.json) console.log(stringifyJson({ run: dir, ...summary }));
+  if (shardOf(opts)) return console.error(`Shard results: ${dir}`);
   const files = [
     CONVERGENCE_TABLE.file,
     CONVERGENCE_SPECTRUM_TABLE.file,
@@ -131,6 +143,27 @@ export async function runConvergence(
   command: string[],
   resume?: string,
 ): Promise<{ dir: string; summary: Record<string, unknown> }> {
+  const { spec, save, plan } = await convergenceSweep(opts, command, resume);
+  if (!(await checkWorkflowPlan(plan, opts.dryRun))) return { dir: "", summary: {} };
+  let summary: Record<string, unknown> = {};
+  const dir = await runWorkflow(spec, async (out, results) => void (summary = await save(out, results)));
+  return { dir: dir!, summary };
+}
+
+/**
+ * The run of the workflow (checked options, jobs) and the step that writes its files from all
+ * the jobs' results, returning the content of convergence.json (`flybrain merge` calls it on
+ * shards' results).
+ */
+export async function convergenceSweep(
+  opts: ConvergenceFlags,
+  command: string[],
+  resume?: string,
+): Promise<{
+  spec: WorkflowSpec;
+  plan: RunPlanInput;
+  save: (out: RunWriter, results: SpectrumResult[]) => Promise<Record<string, unknown>>;
+}> {
   const spectrum = {
     nle: opts.nle,
     dt: opts.dt,
@@ -151,7 +184,6 @@ export async function runConvergence(
     parallel: workers,
     draw: file === undefined,
   };
-  if (!(await checkWorkflowPlan(plan, opts.dryRun))) return { dir: "", summary: {} };
   const network = file?.network ??
     randomNetwork({ n: opts.n, g: opts.g, seed: opts.seed, activation: opts.activation });
   const jobs: SpectrumJob[] = Array.from({ length: opts.n_samples }, (_, sample) => ({
@@ -162,8 +194,7 @@ export async function runConvergence(
   const runName =
     `${network.activation}_N${network.n}_NLE${opts.nle}_g${opts.g}_Tons${opts.tons}_Tsim${opts.tsim}_dt${opts.dt}` +
     (opts.network === undefined ? "" : `_${fileStem(opts.network)}`);
-  let summary: Record<string, unknown> = {};
-  const dir = await runWorkflow({
+  const spec: WorkflowSpec = {
     workflow: "lyapu_convergence",
     runName,
     root: opts.out,
@@ -175,7 +206,9 @@ export async function runConvergence(
     label: "samples",
     resume,
     quiet: opts.quiet,
-  }, async (out, results) => {
+    shard: shardOf(opts),
+  };
+  const save = async (out: RunWriter, results: SpectrumResult[]) => {
     const rows: Row<typeof CONVERGENCE_TABLE>[] = [];
     const finals: Row<typeof CONVERGENCE_SPECTRUM_TABLE>[] = [];
     results.forEach((res, sample) => {
@@ -195,7 +228,7 @@ export async function runConvergence(
     await out.npy("time.npy", rows.filter((r) => r.sample === 0 && r.i === 1), ["time"], "time");
     await out.npy("spectrum.npy", finals, ["sample", "i"], "lambda");
     await out.npy("stderr.npy", finals, ["sample", "i"], "stderr");
-    summary = {
+    const summary = {
       nle: opts.nle,
       samples: results.map((res, sample) => ({
         sample,
@@ -207,6 +240,7 @@ export async function runConvergence(
       })),
     };
     await out.json(CONVERGENCE_JSON, summary);
-  });
-  return { dir: dir!, summary };
+    return summary;
+  };
+  return { spec, save, plan };
 }

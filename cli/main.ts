@@ -15,6 +15,10 @@ import { demoCommand } from "./demo.ts";
 import { runsCommand } from "./runs.ts";
 import { gradientCommand } from "./gradient.ts";
 import { convergenceCommand } from "./lyapu_convergence.ts";
+import { mergeCommand } from "./merge.ts";
+import { NO_SBATCH, slurmCommand } from "./slurm.ts";
+import { PathOption } from "./_path_option.ts";
+import { MANIFEST_FILE, SHARDS_FOLDER } from "../src/deno.ts";
 import { spectrumCommand } from "./spectrum.ts";
 import { trainFlybrainFullCommand } from "./train_flybrain_full.ts";
 import { trainFlybrainPopCommand } from "./train_flybrain_pop.ts";
@@ -42,6 +46,8 @@ export function program(): Command {
     trainFlybrainPopCommand,
     demoCommand,
     runsCommand,
+    mergeCommand,
+    slurmCommand(parseWorkflow),
   ];
   for (const sub of commands) {
     cmd.addCommand(
@@ -88,19 +94,79 @@ class ChildExit {
   constructor(readonly code: number) {}
 }
 
-/** The sandbox a command line would run in, from its parsed path options (nothing is run). */
-export async function sandboxFor(args: string[]): Promise<SandboxSpec> {
-  let spec: SandboxSpec | undefined;
+/** The command a command line runs, parsed (nothing is run). */
+async function parsedCommand(args: string[]): Promise<Command> {
+  let parsed: Command | undefined;
   await program()
     .hook("preAction", (_program, command) => {
-      spec = sandboxOf(command);
+      parsed = command;
       throw new ChildExit(0);
     })
     .parseAsync(normalizeArgs(args), { from: "user" })
     .catch((e) => {
       if (!(e instanceof ChildExit)) throw e;
     });
-  return spec!;
+  return parsed!;
+}
+
+/** A workflow's command line parsed (for `flybrain slurm`): its name and option values. */
+async function parseWorkflow(args: string[]): Promise<{ name: string; opts: Record<string, unknown> }> {
+  const command = await parsedCommand(args);
+  return { name: command.name(), opts: command.opts() };
+}
+
+/** The sandbox a command line would run in, from its parsed path options (nothing is run). */
+export async function sandboxFor(args: string[]): Promise<SandboxSpec> {
+  return sandboxOf(await parsedCommand(args));
+}
+
+/**
+ * The sandbox of a command: `flybrain slurm` gets its workflow's (whose path options are checked
+ * first) and may run `sbatch`.
+ */
+async function commandSandbox(command: Command, args: string[]): Promise<SandboxSpec> {
+  if (command.name() === "merge") {
+    const spec = sandboxOf(command);
+    return { ...spec, read: [...spec.read, ...await shardInputs(command.processedArgs[0])] };
+  }
+  if (command.name() !== "slurm") {
+    await checkPathOptions(command, args);
+    return sandboxOf(command);
+  }
+  const workflow = await parsedCommand(command.args);
+  await checkPathOptions(workflow, command.args);
+  if (!command.opts().submit) return sandboxOf(workflow);
+  if (!onPath("sbatch")) throw new Error(NO_SBATCH);
+  return { ...sandboxOf(workflow), run: ["sbatch"] };
+}
+
+/** The input files (`--network`, …) the shards of a run read, from their manifests: merge reads them again. */
+async function shardInputs(runDir: string): Promise<string[]> {
+  const inputs: string[] = [];
+  const entries = await Array.fromAsync(Deno.readDir(`${runDir}/${SHARDS_FOLDER}`)).catch(() => []);
+  for (const entry of entries) {
+    const manifest = await Deno.readTextFile(`${runDir}/${SHARDS_FOLDER}/${entry.name}/${MANIFEST_FILE}`)
+      .then((text) => JSON.parse(text), () => undefined);
+    const workflow = program().commands.find((c) => c.name() === manifest?.workflow);
+    for (const option of workflow?.options ?? []) {
+      const value = manifest.options?.[option.attributeName()];
+      if (option instanceof PathOption && option.role.kind === "input" && typeof value === "string") {
+        inputs.push(value);
+      }
+    }
+  }
+  return inputs;
+}
+
+/** Whether a program is in a folder of PATH. */
+function onPath(program: string): boolean {
+  return (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
+    try {
+      return dir !== "" && Deno.statSync(`${dir}/${program}`).isFile;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Runs the command line; returns the exit code. */
@@ -111,8 +177,7 @@ export async function main(args: string[]): Promise<number> {
     await program()
       .hook("preAction", async (_program, command) => {
         if (inSandbox()) return;
-        await checkPathOptions(command, args);
-        throw new ChildExit(await runSandboxed(args, sandboxOf(command)));
+        throw new ChildExit(await runSandboxed(args, await commandSandbox(command, args)));
       })
       .parseAsync(args, { from: "user" });
     return 0;

@@ -20,8 +20,10 @@ import {
   linspace,
   parseActivation,
   type Row,
+  type RunPlanInput,
   SPECTRUM_DEFAULTS,
   type SpectrumJob,
+  type SpectrumResult,
   STREAMS,
   stringifyJson,
   summarize,
@@ -39,13 +41,22 @@ import {
   resumeOption,
   type RunFlags,
   runOptions,
+  type ShardFlags,
+  shardOf,
+  shardOption,
   spectrumOptions,
   WORKFLOW_DEFAULTS,
   workflowFolders,
 } from "./_options.ts";
 import { activation, boolean, nonNegative, positiveInt, seed } from "./_parsers.ts";
 import { checkWorkflowPlan, DRY_RUN_HELP } from "./_plan.ts";
-import { recordedOptions, resumableOptions, runWorkflow } from "./_workflow.ts";
+import {
+  recordedOptions,
+  resumableOptions,
+  runWorkflow,
+  type RunWriter,
+  type WorkflowSpec,
+} from "./_workflow.ts";
 
 /** Defaults of the workflow (the original's). */
 export const TRANSITION_DEFAULTS = Object.freeze({
@@ -73,7 +84,7 @@ function collectParameter(value: string, previous: SweepParameter[] | undefined)
 }
 
 /** Options of {@linkcode runTransition} (the command's flags). */
-export interface TransitionFlags extends RunFlags, NetworkFileFlags {
+export interface TransitionFlags extends RunFlags, NetworkFileFlags, ShardFlags {
   resume?: string;
   dryRun?: boolean;
   gmin: number;
@@ -131,7 +142,7 @@ export const transitionCommand = networkFileOptions(
     workflowFolders("transition_2_chaos"),
   ),
   "random networks (the file's W is scaled by g: --parameter weights only)",
-).action(async (flags: TransitionFlags) => {
+).addOption(shardOption()).action(async (flags: TransitionFlags) => {
   const { o: opts, resume } = await resumableOptions("transition_2_chaos", flags, {
     gmin: "--gmin <g>",
     gmax: "--gmax <g>",
@@ -141,6 +152,7 @@ export const transitionCommand = networkFileOptions(
   const { dir, summary } = await runTransition({ ...opts, dryRun: flags.dryRun }, command, resume);
   if (flags.dryRun) return;
   if (opts.json) console.log(stringifyJson({ run: dir, summary }));
+  else if (shardOf(opts)) console.log(`shard ${shardOf(opts)!.index}/${shardOf(opts)!.count} done`);
   else console.log(transitionTable(summary));
   console.error(dir ? `Results: ${dir}` : "Not saved (--save false)");
 });
@@ -164,6 +176,26 @@ export async function runTransition(
   command: string[],
   resume?: string,
 ): Promise<{ dir?: string; summary: TransitionSummary[] }> {
+  const { spec, save, plan } = await transitionSweep(opts, command, resume);
+  if (!(await checkWorkflowPlan(plan, opts.dryRun))) return { summary: [] };
+  let summary: TransitionSummary[] = [];
+  const dir = await runWorkflow(spec, async (out, results) => void (summary = await save(out, results)));
+  return { dir, summary };
+}
+
+/**
+ * The run of the workflow (checked options, jobs) and the step that writes its files from all
+ * the jobs' results, returning the summary per g (`flybrain merge` calls it on shards' results).
+ */
+export async function transitionSweep(
+  opts: TransitionFlags,
+  command: string[],
+  resume?: string,
+): Promise<{
+  spec: WorkflowSpec;
+  plan: RunPlanInput;
+  save: (out: RunWriter, results: SpectrumResult[]) => Promise<TransitionSummary[]>;
+}> {
   if (opts.gmin > opts.gmax) {
     throw new RangeError(`gmin must be at most gmax, got gmin=${opts.gmin}, gmax=${opts.gmax}`);
   }
@@ -198,7 +230,6 @@ export async function runTransition(
     parallel: workers,
     draw: true,
   };
-  if (!(await checkWorkflowPlan(plan, opts.dryRun))) return { summary: [] };
   const fixedSeed = deriveSeed(opts.seed, STREAMS.fixedWeights);
   const index = (gi: number, sample: number) => gi * opts.n_samples + sample;
   const jobs: SpectrumJob[] = [];
@@ -220,8 +251,7 @@ export async function runTransition(
     opts.parameter.join("_")
   }${opts.network === undefined ? "" : `_${fileStem(opts.network)}`}`;
   const full = opts.nle > 1;
-  let summary: TransitionSummary[] = [];
-  const dir = await runWorkflow({
+  const spec: WorkflowSpec = {
     workflow: "transition_2_chaos",
     runName,
     root: opts.out,
@@ -234,7 +264,9 @@ export async function runTransition(
     resume,
     quiet: opts.quiet,
     persist: opts.save,
-  }, async (out, results) => {
+    shard: shardOf(opts),
+  };
+  const save = async (out: RunWriter, results: SpectrumResult[]) => {
     const rows: Row<typeof LAMBDA_MAX_TABLE>[] = [];
     const spectra: Row<typeof TRANSITION_SPECTRA_TABLE>[] = [];
     const perG = gs.map((g, gi) => {
@@ -253,7 +285,6 @@ export async function runTransition(
       }
       return summarize(g, lambdaMax, full ? { n, dimension, entropy } : undefined);
     });
-    summary = perG;
     await out.table(LAMBDA_MAX_TABLE, rows, full);
     if (full) await out.table(TRANSITION_SPECTRA_TABLE, spectra);
     await out.table(
@@ -286,6 +317,7 @@ export async function runTransition(
       summary: perG,
       spectra: full ? results.map((r) => Array.from(r.exponents)) : undefined,
     });
-  });
-  return { dir, summary };
+    return perG;
+  };
+  return { spec, save, plan };
 }

@@ -138,6 +138,15 @@ export {
 } from "./connectome.ts";
 export { type CsvRecords, parseCsvRecords } from "./csv.ts";
 export { spectrumJson, spectrumResultFromJson, spectrumResultJson } from "./spectrum_json.ts";
+export {
+  parseShard,
+  type Shard,
+  shardFolder,
+  shardIndices,
+  shardPath,
+  SHARDS_FOLDER,
+  slurmShard,
+} from "./shard.ts";
 export * from "./runs/schema.ts";
 export {
   readRun,

@@ -377,6 +377,8 @@ export interface Manifest {
   error?: string;
   /** The files of the run folder (the model files live in its models folder). */
   files: string[];
+  /** A merged run: each shard's timings and workers (docs/design.md#17-shards-and-slurm). */
+  shards?: { index: number; start: string; end?: string; workers: number }[];
 }
 
 /**
