@@ -13,6 +13,7 @@ import {
   npyBytes,
   type Row,
   SPECTRUM_DEFAULTS,
+  stringifyJson,
   tableCells,
   type TableSchema,
   VECTORS_ANGLES_TABLE,
@@ -138,7 +139,7 @@ function runFiles(
   }
   files.push(
     [VECTORS_NPY, npyBytes(res.vectors, [res.times.length, n, k])],
-    [VECTORS_JSON, JSON.stringify(json) + "\n"],
+    [VECTORS_JSON, stringifyJson(json) + "\n"],
   );
   return files;
 }
@@ -150,6 +151,7 @@ export const vectorsCommand = planOptions(spectrumOptions(
       "covariant Lyapunov vectors of one network: exponents, localisation, angles, finite-time exponents, cell types",
     ),
   ),
+  { fromFile: true },
 ))
   .option("--tbkw <t>", "backward transient after the window (default: tframe)", nonNegative)
   .option(
@@ -228,7 +230,7 @@ export const vectorsCommand = planOptions(spectrumOptions(
       await writeManifest(dir, manifest);
       console.error(`Results: ${dir}`);
     }
-    if (opts.json) console.log(JSON.stringify(json));
+    if (opts.json) console.log(stringifyJson(json));
     else {
       console.log(`Covariant Lyapunov vectors of ${file.source} (n=${n})\n`);
       console.log(vectorsTable(res));
