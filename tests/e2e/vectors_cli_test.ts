@@ -136,3 +136,15 @@ Deno.test("flybrain vectors prints progress lines on a non-terminal stderr for a
   equal(quiet.stderr, "");
   deepEqual(JSON.parse(quiet.stdout).clvExponents, JSON.parse(loud.stdout).clvExponents);
 });
+
+Deno.test("flybrain vectors takes a network file's options, and flags override them", async () => {
+  const dir = await Deno.makeTempDir();
+  await writeNetwork(`${dir}/net.json`, randomNetwork({ n: 12, g: 2, seed: 1 }), {
+    options: { tsim: 7, nle: 3 },
+  });
+  const fromFile = JSON.parse((await flybrain("vectors", "--network", `${dir}/net.json`, "--json")).stdout);
+  equal(fromFile.clvExponents.length, 3);
+  equal(fromFile.steps.observed, 70);
+  const overridden = await flybrain("vectors", "--network", `${dir}/net.json`, "--tsim", "9", "--json");
+  equal(JSON.parse(overridden.stdout).steps.observed, 90);
+});
