@@ -289,8 +289,8 @@ function denseProducts<T>(ws: Workspace, ad: Adjoint, QT: usize, k: i32, b: T): 
   else {
     const pw = panelWidth<T>();
     const panels = (k + pw) / pw;
-    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
-    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
+    pack<T>(0, ld, n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
+    panelProduct<T>(0, ld, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
   }
 }
 
