@@ -9,6 +9,7 @@ import {
   Trainer,
 } from "../src/mod.ts";
 import { core } from "./_fixtures.ts";
+import { flybrain } from "./_cli.ts";
 
 /** Cores with 2 and 3 threads (3 on a 2-core machine must work too), closed after the tests. */
 const threaded: Core[] = [
@@ -103,6 +104,26 @@ Deno.test("a short training run ends with the same parameters with 1, 2 and 3 th
     ]);
   }
   for (const f of finals.slice(1)) deepEqual(f, finals[0]);
+});
+
+Deno.test("flybrain spectrum and gradient print the same numbers with --threads 1, 2 and 3", async () => {
+  const withoutSeconds = (stdout: string) => stdout.replace(/"seconds":[^,}]*/, "");
+  for (
+    const args of [
+      ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json"],
+      ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json", "--kernels", "sparse"],
+      ["gradient", "--n", "45", "--nle", "10", "--tsim", "3", "--loss", "MSE", "--json"],
+    ]
+  ) {
+    const outs: string[] = [];
+    for (const threads of ["1", "2", "3"]) {
+      const r = await flybrain(...args, "--threads", threads);
+      equal(r.code, 0, r.stderr);
+      outs.push(withoutSeconds(r.stdout));
+    }
+    equal(outs[1], outs[0]);
+    equal(outs[2], outs[0]);
+  }
 });
 
 Deno.test("loadCore() rejects a thread count that is not an integer from 1 to 64", async () => {
