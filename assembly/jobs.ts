@@ -2,7 +2,7 @@
 // of a job: run() on the calling thread (alone, or forking the job to its workspace's team and
 // taking part as thread 0) and teamWorker() on every Worker of a team.
 
-import { fork, join, jobDone, nextJob, Team } from "./team";
+import { fork, join, jobDone, nextJob, Team, trapHere } from "./team";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";
 import { Workspace } from "./workspace";
 
@@ -17,6 +17,7 @@ export enum Job {
 /** Thread tid of nt runs its part of a job on workspace ws (f64 or f32 by the workspace). */
 function runJob(job: i32, ws: usize, i0: i32, p0: usize, tid: i32, nt: i32, team: usize): void {
   const single = changetype<Workspace>(ws).single != 0;
+  if (trapHere(team, tid)) unreachable();
   switch (job) {
     case Job.stateSteps:
       if (single) stateSteps<f32>(ws, i0, tid, nt, team);

@@ -23,6 +23,7 @@
   failed: i32 = 0; // 1 + the thread that failed (0: none); every wait then gives up
   quit: i32 = 0; // 1: Workers leave teamWorker
   spin: i32 = 0; // polls before sleeping
+  trap: i32 = 0; // 1 + a thread that traps at the start of its next job (tests of the failure path)
   job: i32 = 0; // the current job (assembly/jobs.ts) and its arguments
   ws: usize = 0;
   i0: i32 = 0;
@@ -162,6 +163,17 @@ export function teamFail(team: usize, tid: i32): void {
 export function teamFailed(team: usize): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   return atomic.load<i32>(team + offsetof<Team>("failed"));
+}
+
+/** Makes thread tid trap at the start of the team's next job (to test the failure path). */
+export function teamTrapNext(team: usize, tid: i32): void {
+  changetype<Team>(team).trap = tid + 1;
+}
+
+/** Whether thread tid is to trap now (see {@link teamTrapNext}). */
+// @ts-ignore: decorator
+@inline export function trapHere(team: usize, tid: i32): bool {
+  return team != 0 && changetype<Team>(team).trap == tid + 1;
 }
 
 /** Ends the team: Workers return from teamWorker. */

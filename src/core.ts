@@ -65,6 +65,11 @@ export class Core {
     return this.#team?.threads ?? 1;
   }
 
+  /** The team of a threaded core (undefined with one thread). */
+  get team(): ThreadTeam | undefined {
+    return this.#team;
+  }
+
   /** A new workspace for n neurons and a k-column frame (free it when done). */
   workspace(n: number, k: number, precision: Precision = "f64"): Workspace {
     const ws = new Workspace(this.exports, n, k, precision);

@@ -73,6 +73,7 @@ export interface CoreExports {
   teamFail(team: number, tid: number): void;
   teamFailed(team: number): number;
   teamQuit(team: number): void;
+  teamTrapNext(team: number, tid: number): void;
 }
 
 /** A network's buffers in the core, for n neurons and a k-column tangent frame. */

@@ -1,4 +1,4 @@
-import { deepEqual, equal, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, rejects } from "node:assert/strict";
 import {
   type Core,
   loadCore,
@@ -135,3 +135,24 @@ Deno.test("loadCore() rejects a thread count that is not an integer from 1 to 64
 Deno.test("the threaded cores close", () => {
   for (const c of threaded) c.close();
 });
+
+for (const tid of [0, 1, 2]) {
+  Deno.test(`a kernel that traps in thread ${tid} of 3 gives one error line, exit code 2, and the process ends`, async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./_failing_thread.ts", import.meta.url).pathname, String(tid)],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const out = await child.output();
+    clearTimeout(timer);
+    const stderr = new TextDecoder().decode(out.stderr);
+    equal(out.code, 2, `the process did not end by itself: ${stderr}`);
+    equal(new TextDecoder().decode(out.stdout), "");
+    match(
+      stderr,
+      new RegExp(`^error: The core failed in thread ${tid} of 3 \\(.*\\); its threads were stopped\\n$`),
+    );
+  });
+}
