@@ -95,7 +95,7 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
   const act = base?.activation ?? parseActivation(o.activation!);
   const train = { weights: o.train_weights, gains: o.train_gains, shifts: o.train_shifts };
   const { workers, threads } = planParallelism({
-    n: o.n,
+    n,
     nle,
     jobs: o.n_samples,
     threads: o.threads,
