@@ -11,14 +11,7 @@
 import { Field, PrecisionCode } from "./abi";
 import { activate as activateT } from "./activation";
 import { Job, run } from "./jobs";
-import {
-  Adjoint,
-  adjointBegin as adjointBeginT,
-  adjointFlush as adjointFlushT,
-  adjointFree,
-  adjointQR as adjointQRT,
-  adjointStep as adjointStepT,
-} from "./adjoint";
+import { Adjoint, adjointBegin as adjointBeginT, adjointFree } from "./adjoint";
 import { freeWorkspace, newWorkspace, setSparse, setTeam, Workspace } from "./workspace";
 
 export { ActivationCode, Field, PrecisionCode } from "./abi";
@@ -141,19 +134,19 @@ export function activate(ws: usize): void {
 
 /** `steps` state steps. */
 export function stateSteps(ws: usize, steps: i32): void {
-  run(Job.stateSteps, ws, steps, 0);
+  run(Job.stateSteps, ws, steps, 0, 0, 0);
 }
 /** `steps` state + tangent steps. */
 export function tangentSteps(ws: usize, steps: i32): void {
-  run(Job.tangentSteps, ws, steps, 0);
+  run(Job.tangentSteps, ws, steps, 0, 0, 0);
 }
 /** QR of the frame, logs = log|R_jj|; with R ≠ 0 the factor R too (k×k column-major). */
 export function orthonormalize(ws: usize, R: usize): void {
-  run(Job.orthonormalize, ws, 0, R);
+  run(Job.orthonormalize, ws, 0, R, 0, 0);
 }
 /** `steps` tangent steps then QR. */
 export function interval(ws: usize, steps: i32): void {
-  run(Job.interval, ws, steps, 0);
+  run(Job.interval, ws, steps, 0, 0, 0);
 }
 
 /** Starts a backward pass: adjoint buffers allocated (once) and zeroed, Wᵀ stored. */
@@ -163,16 +156,13 @@ export function adjointBegin(ws: usize): void {
 }
 /** One step backwards at the stored state hT and frame QT. */
 export function adjointStep(ws: usize, hT: usize, QT: usize, tangent: i32): void {
-  if (single(ws)) adjointStepT<f32>(ws, hT, QT, tangent);
-  else adjointStepT<f64>(ws, hT, QT, tangent);
+  run(Job.adjointStep, ws, tangent, hT, QT, 0);
 }
 /** One QR backwards with its outputs Qp, R and c = ∂L/∂log|R_jj|. */
 export function adjointQR(ws: usize, Qp: usize, R: usize, c: usize): void {
-  if (single(ws)) adjointQRT<f32>(ws, Qp, R, c);
-  else adjointQRT<f64>(ws, Qp, R, c);
+  run(Job.adjointQR, ws, 0, Qp, R, c);
 }
 /** Adds the buffered W̄ terms of the last steps into W̄ (before reading it). */
 export function adjointFlush(ws: usize): void {
-  if (single(ws)) adjointFlushT<f32>(ws);
-  else adjointFlushT<f64>(ws);
+  run(Job.adjointFlush, ws, 0, 0, 0, 0);
 }

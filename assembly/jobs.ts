@@ -3,19 +3,25 @@
 // taking part as thread 0) and teamWorker() on every Worker of a team.
 
 import { fork, join, jobDone, nextJob, Team, trapHere } from "./team";
+import { adjointFlush, adjointQR, adjointStep } from "./adjoint";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";
 import { Workspace } from "./workspace";
 
-/** Jobs: the step and QR kernels over one workspace. */
+/** Jobs: the step, QR and adjoint kernels over one workspace. */
 export enum Job {
   stateSteps = 0,
   tangentSteps = 1,
   orthonormalize = 2,
   interval = 3,
+  adjointStep = 4,
+  adjointQR = 5,
+  adjointFlush = 6,
 }
 
 /** Thread tid of nt runs its part of a job on workspace ws (f64 or f32 by the workspace). */
-function runJob(job: i32, ws: usize, i0: i32, p0: usize, tid: i32, nt: i32, team: usize): void {
+function runJob(
+  job: i32, ws: usize, i0: i32, p0: usize, p1: usize, p2: usize, tid: i32, nt: i32, team: usize,
+): void {
   const single = changetype<Workspace>(ws).single != 0;
   if (trapHere(team, tid)) unreachable();
   switch (job) {
@@ -35,20 +41,32 @@ function runJob(job: i32, ws: usize, i0: i32, p0: usize, tid: i32, nt: i32, team
       if (single) interval<f32>(ws, i0, tid, nt, team);
       else interval<f64>(ws, i0, tid, nt, team);
       break;
+    case Job.adjointStep:
+      if (single) adjointStep<f32>(ws, p0, p1, i0, tid, nt, team);
+      else adjointStep<f64>(ws, p0, p1, i0, tid, nt, team);
+      break;
+    case Job.adjointQR:
+      if (single) adjointQR<f32>(ws, p0, p1, p2, tid, nt, team);
+      else adjointQR<f64>(ws, p0, p1, p2, tid, nt, team);
+      break;
+    case Job.adjointFlush:
+      if (single) adjointFlush<f32>(ws, tid, nt, team);
+      else adjointFlush<f64>(ws, tid, nt, team);
+      break;
     default:
       unreachable();
   }
 }
 
 /** Runs a job on workspace ws: alone, or with the workspace's team (this thread is thread 0). */
-export function run(job: i32, ws: usize, i0: i32, p0: usize): void {
+export function run(job: i32, ws: usize, i0: i32, p0: usize, p1: usize, p2: usize): void {
   const team = changetype<Workspace>(ws).team;
   if (team == 0) {
-    runJob(job, ws, i0, p0, 0, 1, 0);
+    runJob(job, ws, i0, p0, p1, p2, 0, 1, 0);
     return;
   }
-  fork(team, job, ws, i0, p0);
-  runJob(job, ws, i0, p0, 0, changetype<Team>(team).threads, team);
+  fork(team, job, ws, i0, p0, p1, p2);
+  runJob(job, ws, i0, p0, p1, p2, 0, changetype<Team>(team).threads, team);
   join(team);
 }
 
@@ -63,7 +81,7 @@ export function teamWorker(team: usize, tid: i32): void {
     if (gen < 0) return;
     seen = gen;
     const t = changetype<Team>(team);
-    runJob(t.job, t.ws, t.i0, t.p0, tid, t.threads, team);
+    runJob(t.job, t.ws, t.i0, t.p0, t.p1, t.p2, tid, t.threads, team);
     jobDone(team);
   }
 }

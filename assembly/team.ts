@@ -28,6 +28,8 @@
   ws: usize = 0;
   i0: i32 = 0;
   p0: usize = 0;
+  p1: usize = 0;
+  p2: usize = 0;
 }
 
 /** Polls of a shared word before a wait sleeps (about 10 µs when nobody else runs). */
@@ -97,7 +99,7 @@ export function barrier(team: usize): void {
 }
 
 /** Main thread: publishes a job to the Workers of the team (they start it at once). */
-export function fork(team: usize, job: i32, ws: usize, i0: i32, p0: usize): void {
+export function fork(team: usize, job: i32, ws: usize, i0: i32, p0: usize, p1: usize, p2: usize): void {
   if (!ASC_FEATURE_THREADS) return;
   const t = changetype<Team>(team);
   if (failed(team)) unreachable();
@@ -105,6 +107,8 @@ export function fork(team: usize, job: i32, ws: usize, i0: i32, p0: usize): void
   t.ws = ws;
   t.i0 = i0;
   t.p0 = p0;
+  t.p1 = p1;
+  t.p2 = p2;
   atomic.store<i32>(team + offsetof<Team>("done"), 0);
   const genAt = team + offsetof<Team>("gen");
   atomic.store<i32>(genAt, (atomic.load<i32>(genAt) + 1) & 0x3fffffff); // never −1

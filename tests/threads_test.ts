@@ -65,13 +65,18 @@ for (const { name, net, options } of CASES) {
   });
 }
 
-Deno.test("spectrumGradient() gives the same loss and gradient bits with 1, 2 and 3 threads (dense and sparse)", () => {
-  for (const kernels of ["dense", "sparse"] as const) {
+Deno.test("spectrumGradient() gives the same loss and gradient bits with 1, 2 and 3 threads (dense and sparse, f64 and f32)", () => {
+  for (
+    const [kernels, precision] of [["dense", "f64"], ["sparse", "f64"], ["dense", "f32"], [
+      "sparse",
+      "f32",
+    ]] as const
+  ) {
     const net = kernels === "dense" ? randomNetwork({ n: 53, g: 2, seed: 2, activation: "tanh_pos" }) : {
       ...sparseNetwork(53, 2),
       activation: "tanh_pos" as const,
     };
-    const options = { nle: 11, tsim: 4, ttr: 1, tframe: 1, seed: 2, kernels };
+    const options = { nle: 11, tsim: 4, ttr: 1, tframe: 1, seed: 2, kernels, precision };
     const selection = { weights: true, gains: true, shifts: true };
     const [one, ...more] = cores.map((c) => c.spectrumGradient(net, "MSE", { ...options, train: selection }));
     for (const g of more) {
