@@ -1,4 +1,4 @@
-import { deepEqual, equal, match, rejects } from "node:assert/strict";
+import { deepEqual, equal, rejects } from "node:assert/strict";
 import {
   type Core,
   loadCore,
@@ -9,7 +9,6 @@ import {
   Trainer,
 } from "../src/mod.ts";
 import { core } from "./_fixtures.ts";
-import { flybrain } from "./_cli.ts";
 
 /** Cores with 2 and 3 threads (3 on a 2-core machine must work too), closed after the tests. */
 const threaded: Core[] = [
@@ -111,26 +110,6 @@ Deno.test("a short training run ends with the same parameters with 1, 2 and 3 th
   for (const f of finals.slice(1)) deepEqual(f, finals[0]);
 });
 
-Deno.test("flybrain spectrum and gradient print the same numbers with --threads 1, 2 and 3", async () => {
-  const withoutSeconds = (stdout: string) => stdout.replace(/"seconds":[^,}]*/, "");
-  for (
-    const args of [
-      ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json"],
-      ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json", "--kernels", "sparse"],
-      ["gradient", "--n", "45", "--nle", "10", "--tsim", "3", "--loss", "MSE", "--json"],
-    ]
-  ) {
-    const outs: string[] = [];
-    for (const threads of ["1", "2", "3"]) {
-      const r = await flybrain(...args, "--threads", threads);
-      equal(r.code, 0, r.stderr);
-      outs.push(withoutSeconds(r.stdout));
-    }
-    equal(outs[1], outs[0]);
-    equal(outs[2], outs[0]);
-  }
-});
-
 Deno.test("loadCore() rejects a thread count that is not an integer from 1 to 64", async () => {
   for (const threads of [0, 1.5, 65]) {
     await rejects(loadCore(undefined, { threads }), /threads must be an integer from 1 to 64/);
@@ -140,24 +119,3 @@ Deno.test("loadCore() rejects a thread count that is not an integer from 1 to 64
 Deno.test("the threaded cores close", () => {
   for (const c of threaded) c.close();
 });
-
-for (const tid of [0, 1, 2]) {
-  Deno.test(`a kernel that traps in thread ${tid} of 3 gives one error line, exit code 2, and the process ends`, async () => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("./_failing_thread.ts", import.meta.url).pathname, String(tid)],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    const out = await child.output();
-    clearTimeout(timer);
-    const stderr = new TextDecoder().decode(out.stderr);
-    equal(out.code, 2, `the process did not end by itself: ${stderr}`);
-    equal(new TextDecoder().decode(out.stdout), "");
-    match(
-      stderr,
-      new RegExp(`^error: The core failed in thread ${tid} of 3 \\(.*\\); its threads were stopped\\n$`),
-    );
-  });
-}

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { loadCore, randomNetwork } from "../src/mod.ts";
+import { loadCore, randomNetwork } from "../../src/mod.ts";
 
 const core = await loadCore(undefined, { threads: 3 });
 core.exports.teamTrapNext(core.team!.pointer, Number(Deno.args[0]));
