@@ -28,6 +28,7 @@ import { ActivationCode } from "./abi";
 import { activate, tanhSech2 } from "./activation";
 import { matvec1 } from "./matvec";
 import { csrMatvec, csrOuterAdd, csrProduct, packRows } from "./sparse";
+import { barrier, partStart, ROW_UNIT } from "./team";
 import { pack, panelProduct } from "./tangent";
 import { lanesSum, panelWidth } from "./simd";
 import { Workspace, zeroed } from "./workspace";
@@ -161,12 +162,11 @@ function appendV<T>(ld: i32, kmax: i32, Vp: usize, kap: i32, x: usize, y: usize)
 }
 
 /**
- * W̄ += U Vᵀ over the K buffered columns, then empties the buffers: four rows × one panel of
- * W̄ in eight v128 accumulators (started from W̄), κ in increasing order, each U value
- * broadcast by load_splat (κ unrolled by two). 2·ld·ld·K flops.
+ * W̄ += U Vᵀ over the K buffered columns for the rows [i0, i1) of W̄ (multiples of 4): four
+ * rows × one panel of W̄ in eight v128 accumulators (started from W̄), κ in increasing order,
+ * each U value broadcast by load_splat (κ unrolled by two). 2·ld·(i1 − i0)·K flops.
  */
-function flush<T>(ld: i32, ad: Adjoint): void {
-  const K = ad.used;
+function flush<T>(i0: i32, i1: i32, ld: i32, ad: Adjoint, K: i32): void {
   if (K == 0) return;
   const kmax = <usize>ad.kmax;
   const pw = panelWidth<T>();
@@ -176,7 +176,7 @@ function flush<T>(ld: i32, ad: Adjoint): void {
   const panels = (ld + pw - 1) / pw;
   const panelBytes = (kmax * pw) << sh;
   const uEnd = (<usize>K * 4) << sh;
-  for (let i = 0; i < ld; i += 4) {
+  for (let i = i0; i < i1; i += 4) {
     const u0 = ad.Up + ((<usize>i * kmax) << sh);
     const w0 = ad.Wbar + <usize>i * row;
     for (let p = 0; p < panels; p++) {
@@ -259,77 +259,109 @@ function flush<T>(ld: i32, ad: Adjoint): void {
       }
     }
   }
-  ad.used = 0;
 }
 
-/** Adds the buffered W̄ terms into W̄ (before reading the gradients). */
-export function adjointFlush<T>(ptr: usize): void {
+/**
+ * Adds the buffered W̄ terms into W̄ (before reading the gradients) and empties the buffers;
+ * thread tid of nt adds its rows of W̄.
+ */
+export function adjointFlush<T>(ptr: usize, tid: i32, nt: i32, team: usize): void {
   const ws = changetype<Workspace>(ptr);
-  if (ws.adj != 0) flush<T>(ws.ld, changetype<Adjoint>(ws.adj));
+  if (ws.adj == 0) return;
+  const ad = changetype<Adjoint>(ws.adj);
+  const K = ad.used;
+  flush<T>(partStart(ws.ld, ROW_UNIT, tid, nt), partStart(ws.ld, ROW_UNIT, tid + 1, nt), ws.ld, ad, K);
+  barrier(team); // every thread has read ad.used
+  if (tid == 0) ad.used = 0;
 }
 
 /**
- * Dense part of a step: W̄'s columns (b ḣ, b Q̄ before the update; φ, d ⊙ Q) appended to U and V
- * (flushed when full), then z = Wᵀ ḣ (k = 0) or [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ.
+ * Dense part of a step for thread tid (rows [l0, l1) of the ld-row buffers): W̄'s columns (b ḣ,
+ * b Q̄ before the update; φ, d ⊙ Q) appended to U and V (flushed first when full), then
+ * z = Wᵀ ḣ (k = 0) or [z, Z] = Wᵀ [ḣ, Q̄] in one pass over Wᵀ, each thread its rows of z, Z.
  */
-function denseProducts<T>(ws: Workspace, ad: Adjoint, QT: usize, k: i32, b: T): void {
-  const n = ws.n;
-  const ld = ws.ld;
-  const col = <usize>ld << alignof<T>();
-  if (ad.used + k + 1 > ad.kmax) flush<T>(ld, ad);
-  const kap = ad.used;
-  appendU<T>(ld, ad.kmax, ad.Up, kap, ad.hbar, b);
-  appendV<T>(ld, ad.kmax, ad.Vp, kap, ws.phi, 0);
-  for (let j = 0; j < k; j++) {
-    appendU<T>(ld, ad.kmax, ad.Up, kap + 1 + j, ad.Qbar + <usize>j * col, b);
-    appendV<T>(ld, ad.kmax, ad.Vp, kap + 1 + j, QT + <usize>j * col, ws.dphi);
-  }
-  ad.used = kap + k + 1;
-  if (k == 0) matvec1<T>(n, ld, ad.WT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
-  else {
-    const pw = panelWidth<T>();
-    const panels = (k + pw) / pw;
-    pack<T>(n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
-    panelProduct<T>(n, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
-  }
-}
-
-/**
- * Sparse part of a step (see the file header): W̄ on the nonzeros of W, then z = Wᵀ ḣ (k = 0)
- * or [z, Z] = Wᵀ [ḣ, Q̄] through the CSR of Wᵀ.
- */
-function sparseProducts<T>(ws: Workspace, ad: Adjoint, QT: usize, k: i32, b: T): void {
+function denseProducts<T>(
+  ws: Workspace, ad: Adjoint, QT: usize, k: i32, b: T, l0: i32, l1: i32, tid: i32, team: usize,
+): void {
   const n = ws.n;
   const ld = ws.ld;
   const sh = alignof<T>();
+  const col = <usize>ld << sh;
+  const used = ad.used; // read by every thread before the barrier below, written after it
+  const full = used + k + 1 > ad.kmax;
+  if (full) flush<T>(l0, l1, ld, ad, used);
+  const kap = full ? 0 : used;
+  barrier(team);
+  if (tid == 0) ad.used = kap + k + 1;
+  const pw = <usize>panelWidth<T>();
+  const at = <usize>l0 << sh;
+  const Up = ad.Up + <usize>(l0 / 4) * ((<usize>ad.kmax * 4) << sh);
+  const Vp = ad.Vp + <usize>l0 / pw * ((<usize>ad.kmax * pw) << sh);
+  const rows = l1 - l0;
+  appendU<T>(rows, ad.kmax, Up, kap, ad.hbar + at, b);
+  appendV<T>(rows, ad.kmax, Vp, kap, ws.phi + at, 0);
+  for (let j = 0; j < k; j++) {
+    appendU<T>(rows, ad.kmax, Up, kap + 1 + j, ad.Qbar + <usize>j * col + at, b);
+    appendV<T>(rows, ad.kmax, Vp, kap + 1 + j, QT + <usize>j * col + at, ws.dphi + at);
+  }
+  if (k == 0) {
+    const r0 = min(l0, n);
+    const r1 = min(l1, n);
+    const row = <usize>ld << sh;
+    const o = <usize>r0 << sh;
+    matvec1<T>(r1 - r0, ld, ad.WT + <usize>r0 * row, ad.hbar, ad.z + o, ad.z + o, <T>0, <T>1);
+  } else {
+    const panels = (k + <i32>pw) / <i32>pw;
+    pack<T>(l0, l1, n, ld, k + 1, panels, ad.ones, ad.hbar, ad.X);
+    barrier(team);
+    panelProduct<T>(l0, l1, ld, k + 1, panels, ad.WT, ad.X, ad.z, <T>0, <T>1);
+  }
+}
+
+/**
+ * Sparse part of a step (see the file header) for thread tid (rows [r0, r1)): W̄ on the
+ * nonzeros of its rows of W, then its rows of z = Wᵀ ḣ (k = 0) or [z, Z] = Wᵀ [ḣ, Q̄] through
+ * the CSR of Wᵀ.
+ */
+function sparseProducts<T>(
+  ws: Workspace, ad: Adjoint, QT: usize, k: i32, b: T, r0: i32, r1: i32, tid: i32, team: usize,
+): void {
+  const ld = ws.ld;
+  const sh = alignof<T>();
+  const at = <usize>r0 << sh;
+  const rows = r1 - r0;
   if (k == 0) {
     // W̄_e += b ḣ_i φ_l, entries in CSR order.
-    let e = 0;
-    for (let i = 0; i < n; i++) {
+    let e = load<i32>(ws.rowPtr + (<usize>r0 << 2));
+    for (let i = r0; i < r1; i++) {
       const end = load<i32>(ws.rowPtr + ((<usize>i + 1) << 2));
       const u = b * load<T>(ad.hbar + (<usize>i << sh));
       for (; e < end; e++) {
-        const at = ws.Wbs + (<usize>e << sh);
+        const w = ws.Wbs + (<usize>e << sh);
         const l = load<i32>(ws.colIdx + (<usize>e << 2));
-        store<T>(at, load<T>(at) + u * load<T>(ws.phi + (<usize>l << sh)));
+        store<T>(w, load<T>(w) + u * load<T>(ws.phi + (<usize>l << sh)));
       }
     }
-    csrMatvec<T>(n, ws.rowPtrT, ws.colIdxT, ws.valuesT, ad.hbar, ad.z, ad.z, <T>0, <T>1);
+    csrMatvec<T>(rows, ws.rowPtrT + (<usize>r0 << 2), ws.colIdxT, ws.valuesT, ad.hbar, ad.z + at, ad.z + at, <T>0, <T>1);
     return;
   }
   const kp = ws.kp;
-  packRows<T>(n, ld, k + 1, kp, 0, 0, ad.hbar, ws.Xr);
-  packRows<T>(n, ld, 1, kp, 0, 0, ws.phi, ws.Xb);
-  packRows<T>(n, ld, k, kp, 1, ws.dphi, QT, ws.Xb);
-  csrOuterAdd<T>(n, kp, ws.rowPtr, ws.colIdx, ws.Xr, ws.Xb, ws.Wbs, b);
-  csrProduct<T>(n, ld, k + 1, kp, ws.rowPtrT, ws.colIdxT, ws.valuesT, ws.Xr, ws.y, ad.z, <T>0, <T>1);
+  const packed = <usize>r0 * (<usize>kp << sh);
+  packRows<T>(rows, ld, k + 1, kp, 0, 0, ad.hbar + at, ws.Xr + packed);
+  packRows<T>(rows, ld, 1, kp, 0, 0, ws.phi + at, ws.Xb + packed);
+  packRows<T>(rows, ld, k, kp, 1, ws.dphi + at, QT + at, ws.Xb + packed);
+  barrier(team);
+  csrOuterAdd<T>(rows, kp, ws.rowPtr + (<usize>r0 << 2), ws.colIdx, ws.Xr + packed, ws.Xb, ws.Wbs, b);
+  const y = ws.y + <usize>tid * (<usize>kp << sh);
+  csrProduct<T>(rows, ld, k + 1, kp, ws.rowPtrT + (<usize>r0 << 2), ws.colIdxT, ws.valuesT, ws.Xr, y, ad.z + at, <T>0, <T>1);
 }
 
 /**
  * One step backwards (see the file header) at the stored pre-step state hT (ld) and frame QT
- * (k×ld; ignored when tangent = 0, a state-only step of the transient).
+ * (k×ld; ignored when tangent = 0, a state-only step of the transient); thread tid of nt
+ * computes its rows of every output.
  */
-export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): void {
+export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32, tid: i32, nt: i32, team: usize): void {
   const ws = changetype<Workspace>(ptr);
   const ad = changetype<Adjoint>(ws.adj);
   const n = ws.n;
@@ -339,19 +371,28 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
   const b = ws.dt;
   const sh = alignof<T>();
   const col = <usize>ld << sh;
-  activate<T>(n, ws.act, hT, ws.gains, ws.shifts, ws.phi, ws.dphi);
-  memory.fill(ad.f, 0, col);
-  if (ws.sparse) sparseProducts<T>(ws, ad, QT, k, <T>b);
-  else denseProducts<T>(ws, ad, QT, k, <T>b);
+  const r0 = partStart(n, ROW_UNIT, tid, nt);
+  const r1 = partStart(n, ROW_UNIT, tid + 1, nt);
+  const l0 = partStart(ld, ROW_UNIT, tid, nt);
+  const l1 = partStart(ld, ROW_UNIT, tid + 1, nt);
+  const at = <usize>r0 << sh;
+  activate<T>(r1 - r0, ws.act, hT + at, ws.gains + at, ws.shifts + at, ws.phi + at, ws.dphi + at);
+  memory.fill(ad.f + (<usize>l0 << sh), 0, <usize>(l1 - l0) << sh);
+  barrier(team); // φ of every row (the products read all of it)
+  if (ws.sparse) sparseProducts<T>(ws, ad, QT, k, <T>b, r0, r1, tid, team);
+  else denseProducts<T>(ws, ad, QT, k, <T>b, l0, l1, tid, team);
+  barrier(team); // ḣ and Q̄ of every row read: they may change now
   if (k > 0) {
     // f += Q_j ⊙ Z_j, then Q̄_j ← a Q̄_j + b d ⊙ Z_j, for j in order (v128 over rows).
     const av = v128.splat<T>(<T>a);
     const bv = v128.splat<T>(<T>b);
+    const o0 = <usize>l0 << sh;
+    const o1 = <usize>l1 << sh;
     for (let j = 0; j < k; j++) {
       const q = QT + <usize>j * col;
       const qb = ad.Qbar + <usize>j * col;
       const zj = ad.Z + <usize>j * col;
-      for (let o: usize = 0; o < col; o += 16) {
+      for (let o = o0; o < o1; o += 16) {
         const zv = v128.load(zj + o);
         v128.store(ad.f + o, v128.add<T>(v128.load(ad.f + o), v128.mul<T>(v128.load(q + o), zv)));
         const d = v128.mul<T>(bv, v128.load(ws.dphi + o));
@@ -362,7 +403,7 @@ export function adjointStep<T>(ptr: usize, hT: usize, QT: usize, tangent: i32): 
   // ḣ, ḡ, s̄ through the activation (in f64).
   const act = ws.act;
   const c = act == ActivationCode.tanh_pos ? 0.5 : 1.0;
-  for (let i = 0; i < n; i++) {
+  for (let i = r0; i < r1; i++) {
     const at = <usize>i << sh;
     const e = b * <f64>load<T>(ad.z + at);
     const f = b * <f64>load<T>(ad.f + at);
@@ -408,9 +449,10 @@ function axpy<T>(ld: i32, f: T, x: usize, y: usize): void {
 /**
  * QR backwards: Q̄ (cotangent of the orthonormal factor Qp, k×ld) becomes the cotangent of
  * the frame before the QR, [Q̄ + Qp copyltu(M)] R⁻ᵀ, with R (k×k column-major) and
- * c (k values, f64) = ∂L/∂log|R_jj|.
+ * c (k values, f64) = ∂L/∂log|R_jj|. Thread tid of nt computes a run of the entries of M
+ * (each dot product whole), then its rows of Q̄.
  */
-export function adjointQR<T>(ptr: usize, Qp: usize, R: usize, cs: usize): void {
+export function adjointQR<T>(ptr: usize, Qp: usize, R: usize, cs: usize, tid: i32, nt: i32, team: usize): void {
   const ws = changetype<Workspace>(ptr);
   const ad = changetype<Adjoint>(ws.adj);
   const ld = ws.ld;
@@ -418,31 +460,42 @@ export function adjointQR<T>(ptr: usize, Qp: usize, R: usize, cs: usize): void {
   const sh = alignof<T>();
   const col = <usize>ld << sh;
   const M = ad.M;
-  // Lower triangle of M = R R̄ᵀ − Q̄ᵀ Qp: (R R̄ᵀ) is upper triangular with diagonal c_j.
-  for (let j = 0; j < k; j++) {
-    for (let i = j; i < k; i++) {
+  // Lower triangle of M = R R̄ᵀ − Q̄ᵀ Qp: (R R̄ᵀ) is upper triangular with diagonal c_j. The
+  // entries are numbered column by column; this thread computes those in [e0, e1).
+  const entries = k * (k + 1) / 2;
+  const e0 = partStart(entries, 1, tid, nt);
+  const e1 = partStart(entries, 1, tid + 1, nt);
+  let e = 0;
+  for (let j = 0; j < k && e < e1; j++) {
+    for (let i = j; i < k; i++, e++) {
+      if (e < e0 || e >= e1) continue;
       let m = -dot<T>(ld, ad.Qbar + <usize>i * col, Qp + <usize>j * col);
       if (i == j) m += <T>load<f64>(cs + (<usize>j << 3));
       store<T>(M + ((<usize>(j * k + i)) << sh), m);
     }
   }
+  barrier(team); // all of M, from the Q̄ before the update
+  const l0 = partStart(ld, ROW_UNIT, tid, nt);
+  const rows = partStart(ld, ROW_UNIT, tid + 1, nt) - l0;
+  const at = <usize>l0 << sh;
   // Q̄_j += Σ_i Qp_i C_ij with C = copyltu(M): C_ij = M[max(i,j), min(i,j)].
   for (let j = 0; j < k; j++) {
-    const qb = ad.Qbar + <usize>j * col;
+    const qb = ad.Qbar + <usize>j * col + at;
     for (let i = 0; i < k; i++) {
       const lo = min(i, j);
       const hi = max(i, j);
-      axpy<T>(ld, load<T>(M + ((<usize>(lo * k + hi)) << sh)), Qp + <usize>i * col, qb);
+      axpy<T>(rows, load<T>(M + ((<usize>(lo * k + hi)) << sh)), Qp + <usize>i * col + at, qb);
     }
   }
   // Q̄ ← B R⁻ᵀ: Ā_j = (B_j − Σ_{i>j} Ā_i R_ji) / R_jj, for j from the last column down.
+  const end = <usize>rows << sh;
   for (let j = k - 1; j >= 0; j--) {
-    const qb = ad.Qbar + <usize>j * col;
+    const qb = ad.Qbar + <usize>j * col + at;
     for (let i = j + 1; i < k; i++) {
-      axpy<T>(ld, -load<T>(R + ((<usize>(i * k + j)) << sh)), ad.Qbar + <usize>i * col, qb);
+      axpy<T>(rows, -load<T>(R + ((<usize>(i * k + j)) << sh)), ad.Qbar + <usize>i * col + at, qb);
     }
     const inv = <T>1 / load<T>(R + ((<usize>(j * k + j)) << sh));
     const fv = v128.splat<T>(inv);
-    for (let o: usize = 0; o < col; o += 16) v128.store(qb + o, v128.mul<T>(fv, v128.load(qb + o)));
+    for (let o: usize = 0; o < end; o += 16) v128.store(qb + o, v128.mul<T>(fv, v128.load(qb + o)));
   }
 }

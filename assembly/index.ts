@@ -10,23 +10,13 @@
 
 import { Field, PrecisionCode } from "./abi";
 import { activate as activateT } from "./activation";
-import {
-  interval as intervalT,
-  orthonormalize as orthonormalizeT,
-  stateSteps as stateStepsT,
-  tangentSteps as tangentStepsT,
-} from "./dynamics";
-import {
-  Adjoint,
-  adjointBegin as adjointBeginT,
-  adjointFlush as adjointFlushT,
-  adjointFree,
-  adjointQR as adjointQRT,
-  adjointStep as adjointStepT,
-} from "./adjoint";
-import { freeWorkspace, newWorkspace, setSparse, Workspace } from "./workspace";
+import { Job, run } from "./jobs";
+import { Adjoint, adjointBegin as adjointBeginT, adjointFree } from "./adjoint";
+import { freeWorkspace, newWorkspace, setSparse, setTeam, Workspace } from "./workspace";
 
 export { ActivationCode, Field, PrecisionCode } from "./abi";
+export { teamWorker } from "./jobs";
+export { teamFail, teamFailed, teamNew, teamQuit, teamTrapNext } from "./team";
 
 /** Whether the workspace at ws runs in f32. */
 // @ts-ignore: decorator
@@ -42,6 +32,15 @@ export function wsNew(n: i32, k: i32, precision: i32): usize {
 export function wsFree(ws: usize): void {
   adjointFree(ws);
   freeWorkspace(ws);
+}
+
+/**
+ * Lets a team (from teamNew; 0: none) step the workspace: the step and QR kernels then run on
+ * every thread of the team (threads build only).
+ */
+export function wsSetTeam(ws: usize, team: usize): void {
+  if (single(ws)) setTeam<f32>(ws, team);
+  else setTeam<f64>(ws, team);
 }
 
 /** Switches to the CSR kernels for nnz nonzeros (nnz < 0: dense), buffers zeroed, to be filled. */
@@ -135,23 +134,19 @@ export function activate(ws: usize): void {
 
 /** `steps` state steps. */
 export function stateSteps(ws: usize, steps: i32): void {
-  if (single(ws)) stateStepsT<f32>(ws, steps);
-  else stateStepsT<f64>(ws, steps);
+  run(Job.stateSteps, ws, steps, 0, 0, 0);
 }
 /** `steps` state + tangent steps. */
 export function tangentSteps(ws: usize, steps: i32): void {
-  if (single(ws)) tangentStepsT<f32>(ws, steps);
-  else tangentStepsT<f64>(ws, steps);
+  run(Job.tangentSteps, ws, steps, 0, 0, 0);
 }
 /** QR of the frame, logs = log|R_jj|; with R ≠ 0 the factor R too (k×k column-major). */
 export function orthonormalize(ws: usize, R: usize): void {
-  if (single(ws)) orthonormalizeT<f32>(ws, R);
-  else orthonormalizeT<f64>(ws, R);
+  run(Job.orthonormalize, ws, 0, R, 0, 0);
 }
 /** `steps` tangent steps then QR. */
 export function interval(ws: usize, steps: i32): void {
-  if (single(ws)) intervalT<f32>(ws, steps);
-  else intervalT<f64>(ws, steps);
+  run(Job.interval, ws, steps, 0, 0, 0);
 }
 
 /** Starts a backward pass: adjoint buffers allocated (once) and zeroed, Wᵀ stored. */
@@ -161,16 +156,13 @@ export function adjointBegin(ws: usize): void {
 }
 /** One step backwards at the stored state hT and frame QT. */
 export function adjointStep(ws: usize, hT: usize, QT: usize, tangent: i32): void {
-  if (single(ws)) adjointStepT<f32>(ws, hT, QT, tangent);
-  else adjointStepT<f64>(ws, hT, QT, tangent);
+  run(Job.adjointStep, ws, tangent, hT, QT, 0);
 }
 /** One QR backwards with its outputs Qp, R and c = ∂L/∂log|R_jj|. */
 export function adjointQR(ws: usize, Qp: usize, R: usize, c: usize): void {
-  if (single(ws)) adjointQRT<f32>(ws, Qp, R, c);
-  else adjointQRT<f64>(ws, Qp, R, c);
+  run(Job.adjointQR, ws, 0, Qp, R, c);
 }
 /** Adds the buffered W̄ terms of the last steps into W̄ (before reading it). */
 export function adjointFlush(ws: usize): void {
-  if (single(ws)) adjointFlushT<f32>(ws);
-  else adjointFlushT<f64>(ws);
+  run(Job.adjointFlush, ws, 0, 0, 0, 0);
 }

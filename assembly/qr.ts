@@ -22,6 +22,7 @@
 // O(n·k·NB) for the panels and the T matrices.
 
 import { lanesSum } from "./simd";
+import { barrier, partStart } from "./team";
 
 /** Block width of the compact-WY Householder (a multiple of 4). */
 // @ts-ignore: decorator
@@ -491,7 +492,10 @@ function combineRows<T>(m: i32, dst: usize, src: usize, rs: usize, coef: usize, 
 
 /**
  * Orthonormalises Q in place and writes logs[j] = log|R_jj| (see the file header); with R ≠ 0
- * also writes the triangular factor there (k×k column-major, zero below the diagonal).
+ * also writes the triangular factor there (k×k column-major, zero below the diagonal). With a
+ * team, thread 0 factors each block's panel and forms its own columns; the trailing updates
+ * (S = VᵀC, S ← TᵀS or TS, C ← C − V S) are split by columns of C in units of 4 (every
+ * column computed as with one thread); the unblocked algorithm runs on thread 0.
  */
 export function householderQR<T>(
   n: i32,
@@ -502,6 +506,9 @@ export function householderQR<T>(
   tau: usize,
   logs: usize,
   R: usize,
+  tid: i32,
+  nt: i32,
+  team: usize,
 ): void {
   const sh = alignof<T>();
   const sz = <usize>sizeof<T>();
@@ -513,7 +520,8 @@ export function householderQR<T>(
   const rs = <usize>ldS * sz;
   const Tall = S + <usize>(NB * ldS) * sz;
   if (k <= SMALL_K || n <= SMALL_N) {
-    householderSmall<T>(n, ld, k, Q, v, tau, logs, R);
+    if (tid == 0) householderSmall<T>(n, ld, k, Q, v, tau, logs, R);
+    barrier(team);
     return;
   }
   // Factorisation, block by block.
@@ -522,34 +530,41 @@ export function householderQR<T>(
     const na = (jb + 3) & ~3;
     const r0 = j0 & ~3;
     const start = <usize>r0 << sh;
-    for (let j = j0; j < j0 + jb; j++) {
-      const col = Q + <usize>j * colBytes;
-      const t = reflector<T>(n, ld, j, col, tau, logs);
-      // Reflector into V (column j − j0), then applied to the rest of the block.
-      const vc = V + <usize>(j - j0) * colBytes;
-      for (let r = r0; r < j; r++) store<T>(vc + (<usize>r << sh), <T>0);
-      store<T>(vc + (<usize>j << sh), <T>1);
-      copyRows<T>(j + 1, ld, col, vc);
-      if (j + 1 < j0 + jb) {
-        applyReflector<T>(ld, <usize>(j & ~3) << sh, end, j + 1, j0 + jb, t, Q, vc);
-      }
-    }
-    for (let a = jb; a < na; a++) memory.fill(V + <usize>a * colBytes + start, 0, end - start);
     const Tm = Tall + <usize>(j0 * NB) * sz;
-    productVtC<T>(start, end, colBytes, V, na, V, na, S, ldS);
-    buildT<T>(jb, tau + (<usize>j0 << sh), S, ldS, Tm);
+    if (tid == 0) {
+      for (let j = j0; j < j0 + jb; j++) {
+        const col = Q + <usize>j * colBytes;
+        const t = reflector<T>(n, ld, j, col, tau, logs);
+        // Reflector into V (column j − j0), then applied to the rest of the block.
+        const vc = V + <usize>(j - j0) * colBytes;
+        for (let r = r0; r < j; r++) store<T>(vc + (<usize>r << sh), <T>0);
+        store<T>(vc + (<usize>j << sh), <T>1);
+        copyRows<T>(j + 1, ld, col, vc);
+        if (j + 1 < j0 + jb) {
+          applyReflector<T>(ld, <usize>(j & ~3) << sh, end, j + 1, j0 + jb, t, Q, vc);
+        }
+      }
+      for (let a = jb; a < na; a++) memory.fill(V + <usize>a * colBytes + start, 0, end - start);
+      productVtC<T>(start, end, colBytes, V, na, V, na, S, ldS);
+      buildT<T>(jb, tau + (<usize>j0 << sh), S, ldS, Tm);
+    }
+    barrier(team);
     const m = k - j0 - jb;
-    if (m > 0) {
-      const C = Q + <usize>(j0 + jb) * colBytes;
-      productVtC<T>(start, end, colBytes, V, na, C, m, S, ldS);
+    const c0 = partStart(m, 4, tid, nt);
+    const mc = partStart(m, 4, tid + 1, nt) - c0;
+    if (mc > 0) {
+      const C = Q + <usize>(j0 + jb + c0) * colBytes;
+      const Sc = S + <usize>c0 * sz;
+      productVtC<T>(start, end, colBytes, V, na, C, mc, Sc, ldS);
       // S ← Tᵀ S, in place: row a = Σ_{b ≤ a} T[b, a]·row b (descending a).
       for (let a = na - 1; a >= 0; a--) {
-        combineRows<T>(m, S + <usize>a * rs, S, rs, Tm + <usize>(a * NB) * sz, sz, 0, a + 1);
+        combineRows<T>(mc, Sc + <usize>a * rs, Sc, rs, Tm + <usize>(a * NB) * sz, sz, 0, a + 1);
       }
-      updateCmVS<T>(start, end, colBytes, V, na, C, m, S, ldS);
+      updateCmVS<T>(start, end, colBytes, V, na, C, mc, Sc, ldS);
     }
+    barrier(team);
   }
-  copyR<T>(ld, k, Q, R);
+  if (tid == 0) copyR<T>(ld, k, Q, R);
   // Formation of Q = H_0···H_k−1 [I_k; 0], last block first.
   const last = ((k - 1) / NB) * NB;
   for (let j0 = last; j0 >= 0; j0 -= NB) {
@@ -558,17 +573,23 @@ export function householderQR<T>(
     const r0 = j0 & ~3;
     const start = <usize>r0 << sh;
     const Tm = Tall + <usize>(j0 * NB) * sz;
-    loadBlock<T>(ld, r0, j0, jb, na, Q, V);
+    if (tid == 0) loadBlock<T>(ld, r0, j0, jb, na, Q, V);
+    barrier(team);
     const m = k - j0 - jb;
-    if (m > 0) {
-      const C = Q + <usize>(j0 + jb) * colBytes;
-      productVtC<T>(start, end, colBytes, V, na, C, m, S, ldS);
+    const c0 = partStart(m, 4, tid, nt);
+    const mc = partStart(m, 4, tid + 1, nt) - c0;
+    if (mc > 0) {
+      const C = Q + <usize>(j0 + jb + c0) * colBytes;
+      const Sc = S + <usize>c0 * sz;
+      productVtC<T>(start, end, colBytes, V, na, C, mc, Sc, ldS);
       // S ← T S, in place: row a = Σ_{b ≥ a} T[a, b]·row b (ascending a).
       for (let a = 0; a < na; a++) {
-        combineRows<T>(m, S + <usize>a * rs, S, rs, Tm + <usize>a * sz, <usize>NB * sz, a, na);
+        combineRows<T>(mc, Sc + <usize>a * rs, Sc, rs, Tm + <usize>a * sz, <usize>NB * sz, a, na);
       }
-      updateCmVS<T>(start, end, colBytes, V, na, C, m, S, ldS);
+      updateCmVS<T>(start, end, colBytes, V, na, C, mc, Sc, ldS);
     }
+    barrier(team);
+    if (tid != 0) continue;
     // Own columns: E − V M with M = T V1ᵀ (V1 = rows j0..j0+jb−1 of V):
     // row a of M = Σ_{b ≥ a} T[a, b]·(row b of V1ᵀ = V[j0.., b]).
     for (let a = 0; a < na; a++) {
@@ -581,4 +602,5 @@ export function householderQR<T>(
     }
     updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>j0 * colBytes, jb, S, ldS);
   }
+  barrier(team);
 }

@@ -15,23 +15,27 @@
 
 import { panelWidth } from "./simd";
 
-/** Packs X = φ' ⊙ Q into zero-padded panels of ld rows (step 1). */
-export function pack<T>(n: i32, ld: i32, k: i32, panels: i32, dphi: usize, Q: usize, X: usize): void {
+/**
+ * Packs X = φ' ⊙ Q into zero-padded panels of ld rows (step 1), rows [l0, l1) of X (l1 ≤ ld;
+ * rows n..ld get zeros).
+ */
+export function pack<T>(l0: i32, l1: i32, n: i32, ld: i32, k: i32, panels: i32, dphi: usize, Q: usize, X: usize): void {
   const pw = panelWidth<T>();
   const sh = alignof<T>();
+  const lv = min(l1, n);
   for (let p = 0; p < panels; p++) {
     const panel = X + ((<usize>p * ld * pw) << sh);
     for (let c = 0; c < pw; c++) {
       const col = p * pw + c;
-      let l = 0;
+      let l = l0;
       if (col < k) {
         const q = Q + ((<usize>col * ld) << sh);
-        for (; l < n; l++) {
+        for (; l < lv; l++) {
           const at = <usize>l << sh;
           store<T>(panel + ((<usize>(l * pw + c)) << sh), load<T>(dphi + at) * load<T>(q + at));
         }
       }
-      for (; l < ld; l++) store<T>(panel + ((<usize>(l * pw + c)) << sh), <T>0);
+      for (; l < l1; l++) store<T>(panel + ((<usize>(l * pw + c)) << sh), <T>0);
     }
   }
 }
@@ -109,8 +113,10 @@ export function pack<T>(n: i32, ld: i32, k: i32, panels: i32, dphi: usize, Q: us
   }
 }
 
-/** Q ← a·Q + b·W X over packed panels (step 2; rows up to ld, a multiple of 4). */
-export function panelProduct<T>(n: i32, ld: i32, k: i32, panels: i32, W: usize, X: usize, Q: usize, a: T, b: T): void {
+/** Q ← a·Q + b·W X over packed panels (step 2) for rows [i0, i1) (multiples of 4, i1 ≤ ld). */
+export function panelProduct<T>(
+  i0: i32, i1: i32, ld: i32, k: i32, panels: i32, W: usize, X: usize, Q: usize, a: T, b: T,
+): void {
   const pw = panelWidth<T>();
   const sh = alignof<T>();
   const row = <usize>ld << sh;
@@ -118,7 +124,7 @@ export function panelProduct<T>(n: i32, ld: i32, k: i32, panels: i32, W: usize, 
   const bv = v128.splat<T>(b);
   const panelBytes = (<usize>ld * pw) << sh;
   const step = <usize>pw << sh; // one panel row: 32 bytes
-  for (let i = 0; i < ld; i += 4) {
+  for (let i = i0; i < i1; i += 4) {
     const w0 = W + <usize>i * row;
     const w1 = w0 + row;
     const w2 = w1 + row;

@@ -12,10 +12,13 @@
 //   rowPtr, colIdx, values       CSR of W (n + 1 i32, nnz i32, nnz T)
 //   rowPtrT, colIdxT, valuesT    CSR of Wᵀ
 //   Wbs     nnz values: the adjoint's W̄ on the nonzeros of W, in W's CSR order
-//   Xr, Xb  ld×kp row-major packed frames, kp = k + 1 rounded up to the lanes;  y  kp values
+//   Xr, Xb  ld×kp row-major packed frames, kp = k + 1 rounded up to the lanes;
+//   y       kp values per thread of the team (row sums of csrProduct)
+// team    the team of threads that steps it (assembly/team.ts; 0: the calling thread alone)
 
 import { qrScratchLength } from "./qr";
 import { lanes, panelWidth } from "./simd";
+import { Team } from "./team";
 
 /** The fields of a workspace, laid over raw memory. */
 @unmanaged export class Workspace {
@@ -51,6 +54,7 @@ import { lanes, panelWidth } from "./simd";
   Xr: usize = 0;
   Xb: usize = 0;
   y: usize = 0;
+  team: usize = 0;
 }
 
 /** Allocates `bytes` bytes (16-byte aligned), zeroed. */
@@ -110,7 +114,7 @@ export function setSparse<T>(ptr: usize, nnz: i32): void {
   ws.Wbs = zeroed(entries * sz);
   ws.Xr = zeroed(ld * kp * sz);
   ws.Xb = zeroed(ld * kp * sz);
-  ws.y = zeroed(<usize>kp * sz);
+  ws.y = zeroed(<usize>kp * sz * <usize>teamThreads(ws.team));
 }
 
 function freeSparse(ws: Workspace): void {
@@ -127,6 +131,23 @@ function freeSparse(ws: Workspace): void {
   heap.free(ws.y);
   ws.sparse = 0;
   ws.nnz = 0;
+}
+
+/** Threads of a team (1 without one). */
+function teamThreads(team: usize): i32 {
+  return team == 0 ? 1 : changetype<Team>(team).threads;
+}
+
+/**
+ * Lets the team `team` (0: none) step the workspace; with the sparse kernels, their per-thread
+ * row buffer is reallocated for its threads.
+ */
+export function setTeam<T>(ptr: usize, team: usize): void {
+  const ws = changetype<Workspace>(ptr);
+  ws.team = team;
+  if (ws.sparse == 0) return;
+  heap.free(ws.y);
+  ws.y = zeroed(<usize>ws.kp * sizeof<T>() * <usize>teamThreads(team));
 }
 
 /** Frees a workspace and all its buffers. */

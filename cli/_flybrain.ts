@@ -10,10 +10,10 @@
 
 import { Command, Option } from "commander";
 import {
-  defaultWorkers,
   deriveSeed,
   loadConnectome,
   parseActivation,
+  planParallelism,
   stringifyJson,
   type Workflow,
 } from "../src/deno.ts";
@@ -91,7 +91,13 @@ export function flybrainTrainingCommand(pop: boolean): Command {
     });
     const runName = `${act}_${o.roi}${pop ? `_${o.subpopulation}` : ""}_N${network.n}_lr${o.lr}_NLE${nle}` +
       `_Epochs${o.n_epochs}_${o.loss}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}`;
-    const workers = o.workers ?? defaultWorkers();
+    const { workers, threads } = planParallelism({
+      n: network.n,
+      nle,
+      jobs: o.n_samples,
+      threads: o.threads,
+      workers: o.workers,
+    });
     const { dir, last } = await runTraining({
       workflow: name,
       runName,
@@ -101,6 +107,7 @@ export function flybrainTrainingCommand(pop: boolean): Command {
       options: { ...recordedOptions(o), activation: act, neurons: network.n, types: network.typeNames },
       seed: o.seed,
       workers,
+      threads,
       samples,
       epochs: o.n_epochs,
       logEvery: o.log_every,

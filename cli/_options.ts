@@ -26,6 +26,7 @@ import {
   type Shard,
   slurmShard,
   SPECTRUM_DEFAULTS,
+  type Threads,
   TRAIN_DEFAULTS,
   type Workflow,
 } from "../src/deno.ts";
@@ -38,6 +39,7 @@ import {
   positiveInt,
   seed,
   shard,
+  threads,
   tons,
 } from "./_parsers.ts";
 import { PathOption } from "./_path_option.ts";
@@ -273,14 +275,23 @@ export function workersOption(): Option {
   return new Option("--workers <k>", "worker threads (default: all cores)").argParser(positiveInt);
 }
 
+/** `--threads`: threads inside one network's computation (results are the same for any number). */
+export function threadsOption(): Option {
+  return new Option(
+    "--threads <T|auto>",
+    "threads computing each network (auto: all cores for n >= 1000 or nle >= 100, else 1; same bits for any T)",
+  ).argParser(threads).default("auto");
+}
+
 /**
- * Adds `--out`, `--workers` and `--json`, shared by the workflows; `folders` are the folders
+ * Adds `--out`, `--workers`, `--threads` and `--json`, shared by the workflows; `folders` are the folders
  * of the output root the command writes in (see {@linkcode workflowFolders}).
  */
 export function runOptions(cmd: Command, folders: readonly string[]): Command {
   return cmd
     .addOption(outOption(folders))
     .addOption(workersOption())
+    .addOption(threadsOption())
     .option("--json", "print the run's summary as one JSON object on stdout")
     .option("--quiet", "print no progress");
 }
@@ -298,6 +309,7 @@ export function resumeOption(workflow: string): Option {
 export interface RunFlags {
   out: string;
   workers?: number;
+  threads: Threads;
   json?: boolean;
   quiet?: boolean;
 }

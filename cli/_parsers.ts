@@ -36,6 +36,16 @@ export function positiveInt(value: string): number {
   return x;
 }
 
+/** Parses a thread count: "auto" or an integer from 1 to 64. */
+export function threads(value: string): number | "auto" {
+  if (value === "auto") return value;
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 1 || x > 64) {
+    throw new InvalidArgumentError('Not "auto" or an integer from 1 to 64.');
+  }
+  return x;
+}
+
 /** Parses a seed (integer in [0, 2^32)). */
 export function seed(value: string): number {
   const x = Number(value);

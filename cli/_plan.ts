@@ -16,9 +16,11 @@ import {
   loadCore,
   type LyapunovSpectrumOptions,
   type NetworkFile,
+  planParallelism,
   planRun,
   planText,
   type RunPlanInput,
+  type Threads,
 } from "../src/deno.ts";
 import {
   type NetworkFlags,
@@ -56,6 +58,11 @@ const ESTIMATE_FLOPS = 2e9;
 /** Runs estimated to take longer than this many seconds say so on stderr before they start. */
 const ANNOUNCE_SECONDS = 10;
 
+/** Threads for one network of n neurons and nle exponents (`--threads`, see planParallelism). */
+export function networkThreads(n: number, nle: number, threads: Threads): number {
+  return planParallelism({ n, nle, threads, workers: 1 }).threads;
+}
+
 /**
  * The network and spectrum options of a `spectrum` or `gradient` command after its plan, or
  * undefined after `--dry-run`. Throws (one line) when the options are out of their limits or
@@ -64,7 +71,7 @@ const ANNOUNCE_SECONDS = 10;
  */
 export async function plannedRun(
   kind: "spectrum" | "gradient",
-  opts: NetworkFlags & SpectrumFlags & PlanFlags,
+  opts: NetworkFlags & SpectrumFlags & PlanFlags & { threads?: Threads },
 ): Promise<
   { file: NetworkFile & { source: string }; options: LyapunovSpectrumOptions; core: Core } | undefined
 > {
@@ -75,10 +82,14 @@ export async function plannedRun(
   const nnz = given && countConnections(given.network);
   const plan = planRun({ kind, n, nnz, options, draw: given === undefined });
   const free = freeMemory();
-  const core = await loadCore();
+  const core = await loadCore(undefined, { threads: networkThreads(n, plan.k, opts.threads ?? 1) });
   if (opts.dryRun) {
-    console.log(planText(plan, estimateRun(core, plan), free));
-    checkMemory(plan, free);
+    try {
+      console.log(planText(plan, estimateRun(core, plan), free));
+      checkMemory(plan, free);
+    } finally {
+      core.close();
+    }
     return undefined;
   }
   checkMemory(plan, free);

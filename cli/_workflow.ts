@@ -42,6 +42,8 @@ import {
   stringifyJson,
   tableCells,
   type TableSchema,
+  type Threads,
+  THREADS_CORE_URL,
   WorkerPool,
   type Workflow,
   writeFileAtomic,
@@ -58,6 +60,8 @@ export interface RunSpec {
   options: Record<string, unknown>;
   seed: number;
   workers: number;
+  /** Threads per network (per Worker). */
+  threads: number;
   /** Units of work in all, and what one is ("networks", "epochs"), for the progress bar. */
   total: number;
   label: string;
@@ -69,11 +73,17 @@ export interface RunSpec {
   resume?: string;
 }
 
+/** The module a run with `threads` threads per network computes with. */
+function coreUrl(threads: number): URL {
+  return threads > 1 ? THREADS_CORE_URL : CORE_URL;
+}
+
 /** The manifest of a run starting now in `dir` (status running; the tool, its version, the core's sha256). */
 export async function newManifest(
-  spec: Pick<RunSpec, "workflow" | "command" | "options" | "seed" | "workers">,
+  spec: Pick<RunSpec, "workflow" | "command" | "options" | "seed" | "workers"> & { threads?: number },
   dir: string,
 ): Promise<Manifest> {
+  const threads = spec.threads ?? 1;
   return {
     workflow: spec.workflow,
     run: dir.slice(dir.lastIndexOf("/") + 1),
@@ -81,8 +91,9 @@ export async function newManifest(
     options: spec.options,
     seed: spec.seed,
     tool: { name: "flybrain", version: denoJson.version },
-    wasmSha256: await sha256(await Deno.readFile(CORE_URL)),
+    wasmSha256: await sha256(await Deno.readFile(coreUrl(threads))),
     workers: spec.workers,
+    threads,
     start: new Date().toISOString(),
     status: "running",
     pid: Deno.pid,
@@ -132,10 +143,10 @@ export class WorkflowRun {
    * any moment leaves a folder with an `interrupted` manifest, or none.
    */
   static async open(spec: RunSpec): Promise<WorkflowRun> {
-    const core = await loadCore();
+    const core = await loadCore(coreUrl(spec.threads));
     const manifest = await newManifest(spec, "");
     manifest.progress = { done: 0, total: spec.total };
-    const pool = new WorkerPool(core.module, spec.workers);
+    const pool = new WorkerPool(core.module, spec.workers, spec.threads);
     const persist = spec.persist !== false;
     const run = new WorkflowRun(
       manifest,
@@ -401,6 +412,7 @@ function hostname(): string | undefined {
 export interface ResumableFlags {
   out: string;
   workers?: number;
+  threads?: Threads;
   json?: boolean;
   quiet?: boolean;
   resume?: string;
@@ -409,7 +421,7 @@ export interface ResumableFlags {
 
 /**
  * The options of a workflow run: the flags, or with `--resume` the recorded options of that run
- * (its manifest) with the new `--out`, `--workers`, `--json`, `--quiet`; checks the options a run
+ * (its manifest) with the new `--out`, `--workers`, `--threads`, `--json`, `--quiet`; checks the options a run
  * needs (`required`: option key → its flag). Returns them with the run folder to resume, if any.
  * A run still running, or already complete, cannot be resumed.
  */
@@ -442,6 +454,7 @@ export async function resumableOptions<F extends ResumableFlags>(
     o = {
       ...manifest.options,
       workers: flags.workers,
+      threads: flags.threads,
       json: flags.json,
       quiet: flags.quiet,
       out: flags.out,
@@ -458,6 +471,6 @@ export async function resumableOptions<F extends ResumableFlags>(
 
 /** The options to record in a run's manifest: the flags without those of this invocation only. */
 export function recordedOptions<F extends ResumableFlags>(o: F): Record<string, unknown> {
-  const { resume: _r, workers: _w, json: _j, quiet: _q, dryRun: _d, ...recorded } = o;
+  const { resume: _r, workers: _w, threads: _t, json: _j, quiet: _q, dryRun: _d, ...recorded } = o;
   return recorded;
 }

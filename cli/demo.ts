@@ -8,7 +8,6 @@
 
 import { Command } from "commander";
 import {
-  defaultWorkers,
   ensureFolder,
   loadCore,
   logsPath,
@@ -16,9 +15,10 @@ import {
   SPECTRUM_DEFAULTS,
   spectrumJson,
   stringifyJson,
+  type Threads,
   writeFileAtomic,
 } from "../src/deno.ts";
-import { outOption, workersOption, workflowFolders } from "./_options.ts";
+import { outOption, threadsOption, workersOption, workflowFolders } from "./_options.ts";
 import { seed } from "./_parsers.ts";
 import { runConvergence } from "./lyapu_convergence.ts";
 import { spectrumTable } from "./spectrum.ts";
@@ -42,8 +42,8 @@ export const demoCommand = new Command("demo")
   )
   .option("--seed <seed>", "seed of the networks", seed, DEMO.seed)
   .addOption(workersOption())
-  .action(async (opts: { out: string; seed: number; workers?: number }) => {
-    const workers = opts.workers ?? defaultWorkers();
+  .addOption(threadsOption())
+  .action(async (opts: DemoFlags) => {
     const sp = DEMO.spectrum;
     const core = await loadCore();
     console.log(`1. Lyapunov spectrum of a random tanh network, n=${sp.n}, g=${sp.g}, ${sp.nle} exponents\n`);
@@ -72,7 +72,7 @@ export const demoCommand = new Command("demo")
         tframe: SPECTRUM_DEFAULTS.tframe,
         seed: opts.seed,
         points: 200,
-        ...runFlags(opts, workers),
+        ...runFlags(opts),
       },
       ["demo"],
     );
@@ -92,7 +92,7 @@ export const demoCommand = new Command("demo")
         ttr: SPECTRUM_DEFAULTS.ttr,
         tframe: SPECTRUM_DEFAULTS.tframe,
         seed: opts.seed,
-        ...runFlags(opts, workers),
+        ...runFlags(opts),
       },
       ["demo"],
     );
@@ -101,6 +101,14 @@ export const demoCommand = new Command("demo")
     console.log(`\nResults:\n  ${file}\n  ${convergence.dir}\n  ${transition.dir}`);
   });
 
-function runFlags(opts: { out: string }, workers: number) {
-  return { out: opts.out, workers, json: false };
+/** Values of the demo's options. */
+interface DemoFlags {
+  out: string;
+  seed: number;
+  workers?: number;
+  threads: Threads;
+}
+
+function runFlags(opts: DemoFlags) {
+  return { out: opts.out, workers: opts.workers, threads: opts.threads, json: false };
 }

@@ -11,9 +11,16 @@ import {
   type LossName,
   type SpectrumGradient,
   stringifyJson,
+  type Threads,
   type TrainSelection,
 } from "../src/deno.ts";
-import { type NetworkFlags, networkOptions, type SpectrumFlags, spectrumOptions } from "./_options.ts";
+import {
+  type NetworkFlags,
+  networkOptions,
+  type SpectrumFlags,
+  spectrumOptions,
+  threadsOption,
+} from "./_options.ts";
 import { loss, number, trainParts } from "./_parsers.ts";
 import { type PlanFlags, plannedRun, planOptions } from "./_plan.ts";
 import { progressDisplay } from "./_progress.ts";
@@ -35,6 +42,7 @@ export const gradientCommand = planOptions(
   .requiredOption("--loss <name>", "l2 | MSE | MSE_Custom | Sinai (Sinai is maximised: the loss is −S)", loss)
   .option("--target <c>", "target value of l2 and MSE", number, GRADIENT_DEFAULTS.target)
   .option("--train <parts>", "comma-separated: weights,gains,shifts", trainParts, { weights: true })
+  .addOption(threadsOption())
   .option("--json", "print {loss, exponents, grad, seconds} as one JSON object")
   .action(
     async (
@@ -43,6 +51,7 @@ export const gradientCommand = planOptions(
         target: number;
         train: TrainSelection;
         json?: boolean;
+        threads: Threads;
       },
     ) => {
       const run = await plannedRun("gradient", opts);
@@ -59,6 +68,7 @@ export const gradientCommand = planOptions(
         });
       } finally {
         bar.stop();
+        core.close();
       }
       const grad: Record<string, number[]> = {};
       for (const [part, g] of Object.entries(res.grad)) if (g) grad[part] = Array.from(g);

@@ -15,9 +15,9 @@ import {
   CONVERGENCE_JSON,
   CONVERGENCE_SPECTRUM_TABLE,
   CONVERGENCE_TABLE,
-  defaultWorkers,
   deriveSeed,
   MANIFEST_FILE,
+  planParallelism,
   randomNetwork,
   type Row,
   type RunPlanInput,
@@ -176,7 +176,13 @@ export async function convergenceSweep(
   const file = await readNetworkFlags(opts, opts.activation);
   const n = file?.network.n ?? opts.n;
   checkSpectrumOptions(n, spectrum);
-  const workers = opts.workers ?? defaultWorkers();
+  const { workers, threads } = planParallelism({
+    n,
+    nle: opts.nle,
+    jobs: opts.n_samples,
+    threads: opts.threads,
+    workers: opts.workers,
+  });
   const plan = {
     n,
     options: spectrum,
@@ -202,6 +208,7 @@ export async function convergenceSweep(
     options: { ...recordedOptions(opts), activation: network.activation },
     seed: opts.seed,
     workers,
+    threads,
     jobs,
     label: "samples",
     resume,

@@ -5,8 +5,14 @@
  */
 
 import { Command } from "commander";
-import { spectrumJson, type SpectrumResult, stringifyJson } from "../src/deno.ts";
-import { type NetworkFlags, networkOptions, type SpectrumFlags, spectrumOptions } from "./_options.ts";
+import { spectrumJson, type SpectrumResult, stringifyJson, type Threads } from "../src/deno.ts";
+import {
+  type NetworkFlags,
+  networkOptions,
+  type SpectrumFlags,
+  spectrumOptions,
+  threadsOption,
+} from "./_options.ts";
 import { type PlanFlags, plannedRun, planOptions } from "./_plan.ts";
 import { progressDisplay } from "./_progress.ts";
 
@@ -44,8 +50,9 @@ export const spectrumCommand = planOptions(
     { fromFile: true },
   ),
 )
+  .addOption(threadsOption())
   .option("--json", "print one JSON object instead of a table")
-  .action(async (opts: NetworkFlags & SpectrumFlags & PlanFlags & { json?: boolean }) => {
+  .action(async (opts: NetworkFlags & SpectrumFlags & PlanFlags & { json?: boolean; threads: Threads }) => {
     const run = await plannedRun("spectrum", opts);
     if (run === undefined) return;
     const { file, options, core } = run;
@@ -55,6 +62,7 @@ export const spectrumCommand = planOptions(
       result = core.lyapunovSpectrum(file.network, { ...options, onProgress: (p) => bar.report(p) });
     } finally {
       bar.stop();
+      core.close();
     }
     if (opts.json) {
       console.log(stringifyJson(spectrumJson(result, { n: file.network.n, nle: result.exponents.length })));

@@ -8,10 +8,10 @@
 
 import { Command } from "commander";
 import {
-  defaultWorkers,
   deriveSeed,
   networkFileName,
   parseActivation,
+  planParallelism,
   randomNetwork,
   sampleModelsFolder,
   stringifyJson,
@@ -94,7 +94,13 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
   const n = base?.n ?? o.n;
   const act = base?.activation ?? parseActivation(o.activation!);
   const train = { weights: o.train_weights, gains: o.train_gains, shifts: o.train_shifts };
-  const workers = o.workers ?? defaultWorkers();
+  const { workers, threads } = planParallelism({
+    n,
+    nle,
+    jobs: o.n_samples,
+    threads: o.threads,
+    workers: o.workers,
+  });
   const samples = Array.from({ length: o.n_samples }, (_, s) => {
     const sampleSeed = deriveSeed(o.seed, s);
     const options = sampleOptions(o, nle, sampleSeed, train, {
@@ -118,6 +124,7 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
     options: { ...recordedOptions(o), activation: act },
     seed: o.seed,
     workers,
+    threads,
     samples,
     epochs: o.n_epochs,
     logEvery: o.log_every,

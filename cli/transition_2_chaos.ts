@@ -14,11 +14,11 @@ import {
   checkSpectrumOptions,
   checkSweepParameters,
   countConnections,
-  defaultWorkers,
   deriveSeed,
   LAMBDA_MAX_TABLE,
   linspace,
   parseActivation,
+  planParallelism,
   type Row,
   type RunPlanInput,
   SPECTRUM_DEFAULTS,
@@ -219,7 +219,13 @@ export async function transitionSweep(
   checkSpectrumOptions(n, spectrum);
   const act = base?.activation ?? parseActivation(opts.activation);
   checkSweepParameters(act, opts.parameter);
-  const workers = opts.workers ?? defaultWorkers();
+  const { workers, threads } = planParallelism({
+    n,
+    nle: opts.nle,
+    jobs: opts.m_g * opts.n_samples,
+    threads: opts.threads,
+    workers: opts.workers,
+  });
   const gs = linspace(opts.gmin, opts.gmax, opts.m_g);
   const networks = gs.length * opts.n_samples;
   const plan = {
@@ -259,6 +265,7 @@ export async function transitionSweep(
     options: { ...recordedOptions(opts), activation: act },
     seed: opts.seed,
     workers,
+    threads,
     jobs,
     label: "networks",
     resume,

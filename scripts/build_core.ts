@@ -1,6 +1,7 @@
 /**
- * `deno task build`: compiles the AssemblyScript core (`assembly/`) to `build/flybrain.wasm`,
- * quietly (`scripts/build_core.ts [root]` builds the project at `root`, this one by default). Nothing is done when the module is newer than every source (the files of
+ * `deno task build`: compiles the AssemblyScript core (`assembly/`) to `build/flybrain.wasm` and
+ * its threads build `build/flybrain_threads.wasm` (asconfig.json targets `release`, `threads`),
+ * quietly (`scripts/build_core.ts [root]` builds the project at `root`, this one by default). A target is skipped when its module is newer than every source (the files of
  * `assembly/`, `asconfig.json` and this script); the compiler's output is shown only when it
  * fails, or when it says more than its usual `Last converge was suboptimal.` note.
  *
@@ -29,14 +30,28 @@ function newestSource(root: string): number {
   return newest;
 }
 
+/** The targets of asconfig.json and the module each writes. */
+const TARGETS: readonly (readonly [string, string])[] = [
+  ["release", "build/flybrain.wasm"],
+  ["threads", "build/flybrain_threads.wasm"],
+];
+
 /**
- * Builds the core of the project at `root` when `build/flybrain.wasm` is missing or older than
+ * Builds the core of the project at `root`: each target whose module is missing or older than
  * its sources; resolves with the compiler's exit code (0 when nothing was to do).
  */
 export async function buildCore(root: string = new URL("..", import.meta.url).pathname): Promise<number> {
-  if (mtime(`${root}/build/flybrain.wasm`) > newestSource(root)) return 0;
+  for (const [target, file] of TARGETS) {
+    if (mtime(`${root}/${file}`) > newestSource(root)) continue;
+    const code = await buildTarget(root, target);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
+
+async function buildTarget(root: string, target: string): Promise<number> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read=.", "--allow-write=build", "--allow-env=CI", ASC, "--target", "release"],
+    args: ["run", "--allow-read=.", "--allow-write=build", "--allow-env=CI", ASC, "--target", target],
     cwd: root,
     env: { NO_COLOR: "1" },
     stdout: "piped",

@@ -18,9 +18,9 @@ const scope = self as unknown as {
 let core: Promise<Core> | undefined;
 
 scope.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as { init?: WebAssembly.Module } & Partial<JobRequest>;
+  const msg = event.data as { init?: WebAssembly.Module; threads?: number } & Partial<JobRequest>;
   if (msg.init) {
-    core = loadCore(msg.init);
+    core = loadCore(msg.init, { threads: msg.threads });
     return;
   }
   try {

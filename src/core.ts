@@ -19,6 +19,7 @@ import {
   spectrumGradient,
   type SpectrumGradientOptions,
 } from "./spectrum_gradient.ts";
+import { ThreadTeam } from "./thread_team.ts";
 import { type CoreExports, type Precision, Workspace } from "./workspace.ts";
 
 /** Where the core comes from: its bytes, a URL, or an already compiled module. */
@@ -27,22 +28,60 @@ export type CoreSource = BufferSource | URL | string | WebAssembly.Module;
 /** URL of the built module, relative to this file. */
 export const CORE_URL: URL = new URL("../build/flybrain.wasm", import.meta.url);
 
+/** URL of the threads build (shared memory, atomics), relative to this file. */
+export const THREADS_CORE_URL: URL = new URL("../build/flybrain_threads.wasm", import.meta.url);
+
+/** Most threads one core may run (the core's per-thread buffers are sized for them). */
+export const MAX_THREADS = 64;
+
+/** Options of {@linkcode loadCore}. */
+export interface LoadCoreOptions {
+  /**
+   * Threads computing each workspace together (bit-identical results for any number). With more
+   * than one, the core is the threads build on a shared memory with T − 1 Workers: call
+   * {@linkcode Core.close} when done.
+   * @default 1
+   */
+  threads?: number;
+}
+
 /** An instantiated core: kernels in one module's memory, and the algorithms over them. */
 export class Core {
   /** The compiled module (can be posted to Workers and instantiated again). */
   readonly module: WebAssembly.Module;
   /** The raw exports of the instance. */
   readonly exports: CoreExports;
+  #team: ThreadTeam | undefined;
 
   /** Wraps an instance of the core module; use {@linkcode loadCore} to create one. */
-  constructor(module: WebAssembly.Module, exports: CoreExports) {
+  constructor(module: WebAssembly.Module, exports: CoreExports, team?: ThreadTeam) {
     this.module = module;
     this.exports = exports;
+    this.#team = team;
+  }
+
+  /** Threads computing each workspace (1: the calling thread alone). */
+  get threads(): number {
+    return this.#team?.threads ?? 1;
+  }
+
+  /** The team of a threaded core (undefined with one thread). */
+  get team(): ThreadTeam | undefined {
+    return this.#team;
   }
 
   /** A new workspace for n neurons and a k-column frame (free it when done). */
   workspace(n: number, k: number, precision: Precision = "f64"): Workspace {
-    return new Workspace(this.exports, n, k, precision);
+    const ws = new Workspace(this.exports, n, k, precision);
+    if (this.#team) this.exports.wsSetTeam(ws.pointer, this.#team.pointer);
+    return ws;
+  }
+
+  /** Ends the threads of a threaded core (no-op for one thread); the core cannot compute afterwards. */
+  close(): void {
+    if (!this.#team) return;
+    this.exports.teamQuit(this.#team.pointer);
+    this.#team.terminate();
   }
 
   /** A loss on the spectrum and its exact gradient (see {@linkcode spectrumGradient}). */
@@ -99,39 +138,99 @@ async function readSource(source: URL): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/**
- * Compiles (if needed) and instantiates the core.
- *
- * @example
- * ```ts
- * import { ok } from "node:assert/strict";
- * const core = await loadCore();
- * ok(core.module instanceof WebAssembly.Module);
- * ```
- */
-export async function loadCore(source: CoreSource = CORE_URL): Promise<Core> {
-  let module: WebAssembly.Module;
-  if (source instanceof WebAssembly.Module) {
-    module = source;
-  } else {
-    const bytes = typeof source === "string" || source instanceof URL
-      ? await readSource(new URL(source, import.meta.url))
-      : source;
-    try {
-      module = await WebAssembly.compile(bytes);
-    } catch (e) {
-      throw new Error(
-        `Cannot load the core: ${(e as Error).message}. Build it first with \`deno task build\``,
-      );
-    }
+async function compile(source: CoreSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  const bytes = typeof source === "string" || source instanceof URL
+    ? await readSource(new URL(source, import.meta.url))
+    : source;
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw new Error(
+      `Cannot load the core: ${(e as Error).message}. Build it first with \`deno task build\``,
+    );
   }
-  const instance = await instantiate<CoreExports & Record<string, unknown>>(module, {});
-  const mismatches = abiMismatches(instance.instance.exports);
+}
+
+/** Whether a compiled core is the threads build (it imports a shared memory). */
+export function isThreadsBuild(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.kind === "memory");
+}
+
+function checkAbi(exports: WebAssembly.Exports): void {
+  const mismatches = abiMismatches(exports);
   if (mismatches.length > 0) {
     throw new Error(
       `Cannot load the core: its interface differs from assembly/abi.ts (${mismatches.join("; ")}). ` +
         "Rebuild it with `deno task build`",
     );
   }
-  return new Core(module, instance.exports as unknown as CoreExports);
 }
+
+/**
+ * Kernel calls of a threaded core that end the team when one of its threads fails: the failing
+ * thread is reported, every other thread stops waiting, the Workers end.
+ */
+function guardTeam(exports: CoreExports, team: ThreadTeam): CoreExports {
+  const guarded: Record<string, unknown> = { memory: exports.memory };
+  for (const [name, value] of Object.entries(exports)) {
+    if (typeof value !== "function") {
+      guarded[name] = value;
+      continue;
+    }
+    guarded[name] = (...args: number[]) => {
+      try {
+        return value(...args);
+      } catch (e) {
+        const failed = exports.teamFailed(team.pointer);
+        exports.teamFail(team.pointer, 0);
+        team.terminate();
+        const who = failed > 0 ? `thread ${failed - 1}` : "thread 0";
+        throw new Error(
+          `The core failed in ${who} of ${team.threads} (${(e as Error).message}); its threads were stopped`,
+        );
+      }
+    };
+  }
+  return guarded as unknown as CoreExports;
+}
+
+/**
+ * Compiles (if needed) and instantiates the core: the single-threaded build by default, the
+ * threads build with `threads` > 1 (a source given must then be the threads build).
+ *
+ * @example
+ * ```ts
+ * import { equal, ok } from "node:assert/strict";
+ * const core = await loadCore();
+ * ok(core.module instanceof WebAssembly.Module);
+ * const threaded = await loadCore(undefined, { threads: 2 });
+ * equal(threaded.threads, 2);
+ * threaded.close();
+ * ```
+ */
+export async function loadCore(source?: CoreSource, options: LoadCoreOptions = {}): Promise<Core> {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(
+      `Cannot load the core: threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`,
+    );
+  }
+  const module = await compile(source ?? (threads > 1 ? THREADS_CORE_URL : CORE_URL));
+  if (!isThreadsBuild(module)) {
+    if (threads > 1) throw new RangeError("Cannot run threads on the single-threaded build of the core");
+    const instance = await instantiate<CoreExports & Record<string, unknown>>(module, {});
+    checkAbi(instance.instance.exports);
+    return new Core(module, instance.exports as unknown as CoreExports);
+  }
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_PAGES, shared: true });
+  const instance = await instantiate<CoreExports & Record<string, unknown>>(module, { env: { memory } });
+  checkAbi(instance.instance.exports);
+  const exports = instance.exports as unknown as CoreExports;
+  if (threads === 1) return new Core(module, exports);
+  const team = await ThreadTeam.start(module, memory, exports.teamNew(threads), threads);
+  return new Core(module, guardTeam(exports, team), team);
+}
+
+/** Maximum pages (64 KiB) of the threads build's shared memory (4 GiB, as the build declares). */
+const SHARED_PAGES = 65536;

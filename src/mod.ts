@@ -28,7 +28,15 @@ export {
   parseActivation,
   usesGainsAndShifts,
 } from "./activation.ts";
-export { Core, CORE_URL, type CoreSource, loadCore } from "./core.ts";
+export {
+  Core,
+  CORE_URL,
+  type CoreSource,
+  loadCore,
+  type LoadCoreOptions,
+  MAX_THREADS,
+  THREADS_CORE_URL,
+} from "./core.ts";
 export {
   checkSpectrumOptions,
   lyapunovSpectrum,
@@ -86,6 +94,14 @@ export { NPZ_ARRAYS, parseNetworkNpz } from "./network_npz.ts";
 export { type NeuronTable, parseNetworkCsv, parseNeuronTable } from "./network_csv.ts";
 export { type NpyArray, parseNpy } from "./npy_parse.ts";
 export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
+export { ThreadTeam } from "./thread_team.ts";
+export {
+  type ParallelismPlan,
+  type ParallelismRequest,
+  planParallelism,
+  type Threads,
+  THREADS_PAY,
+} from "./parallelism.ts";
 export {
   checkSweepParameters,
   linspace,

@@ -24,7 +24,8 @@ export class WorkerPool {
   #closed = false;
 
   /**
-   * Starts `size` workers and posts them the compiled module.
+   * Starts `size` workers and posts them the compiled module; each computes with `threads`
+   * threads (the module must then be the threads build, `THREADS_CORE_URL` of core.ts).
    *
    * @example
    * ```ts
@@ -37,13 +38,13 @@ export class WorkerPool {
    * pool.terminate();
    * ```
    */
-  constructor(module: WebAssembly.Module, size: number = defaultWorkers()) {
+  constructor(module: WebAssembly.Module, size: number = defaultWorkers(), threads = 1) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`Cannot start the worker pool: workers must be a positive integer, got ${size}`);
     }
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL("./_worker.ts", import.meta.url), { type: "module" });
-      worker.postMessage({ init: module });
+      worker.postMessage({ init: module, threads });
       this.#workers.push(worker);
     }
   }

@@ -68,6 +68,12 @@ export interface CoreExports {
   adjointStep(ws: number, hT: number, QT: number, tangent: number): void;
   adjointQR(ws: number, Qp: number, R: number, c: number): void;
   adjointFlush(ws: number): void;
+  wsSetTeam(ws: number, team: number): void;
+  teamNew(threads: number): number;
+  teamFail(team: number, tid: number): void;
+  teamFailed(team: number): number;
+  teamQuit(team: number): void;
+  teamTrapNext(team: number, tid: number): void;
 }
 
 /** A network's buffers in the core, for n neurons and a k-column tangent frame. */
@@ -107,6 +113,11 @@ export class Workspace {
     return this.precision === "f64" || field === Field.logs
       ? new Float64Array(buffer, ptr, length)
       : new Float32Array(buffer, ptr, length);
+  }
+
+  /** Address of the workspace in the core's memory (0 once freed). */
+  get pointer(): number {
+    return this.#ptr;
   }
 
   /** The kernels of the steps and the adjoint, as chosen by the last {@linkcode setNetwork}. */

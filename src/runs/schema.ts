@@ -367,6 +367,8 @@ export interface Manifest {
   tool: { name: string; version: string };
   wasmSha256: string;
   workers: number;
+  /** Threads computing each network (absent in runs before threads: 1). */
+  threads?: number;
   start: string;
   end?: string;
   status: RunStatus;

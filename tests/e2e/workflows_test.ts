@@ -40,21 +40,30 @@ Deno.test("transition_2_chaos finds the onset of chaos for tanh: λ_max < 0 at g
   equal(summary[1].fractionChaotic, 1);
 });
 
-Deno.test("transition_2_chaos gives identical files with 1 and 2 workers, and never overwrites a run", async () => {
+Deno.test("transition_2_chaos gives identical files with 1 and 2 workers or 2 threads, and never overwrites a run", async () => {
   const out = await Deno.makeTempDir();
   const args = ["--gmin", "1", "--gmax", "3", "--m_g", "3", "--n_samples", "3", "--n", "60", "--tsim", "30"];
   const one = await flybrain("transition_2_chaos", ...args, "--nle", "4", "--out", out, "--workers", "1");
   const two = await flybrain("transition_2_chaos", ...args, "--nle", "4", "--out", out, "--workers", "2");
+  const threads = await flybrain(
+    "transition_2_chaos",
+    ...args,
+    ...["--nle", "4", "--out", out, "--workers", "1", "--threads", "2"],
+  );
   equal(one.code, 0, one.stderr);
   equal(two.code, 0, two.stderr);
-  const [a, b] = [runDir(one), runDir(two)];
+  equal(threads.code, 0, threads.stderr);
+  const [a, b, c] = [runDir(one), runDir(two), runDir(threads)];
   ok(a !== b && b.endsWith("_2"), `${a} vs ${b}`);
   for (const file of ["lambda_max.csv", "spectra.csv", "summary.csv", "transition.json"]) {
     equal(Deno.readTextFileSync(`${a}/${file}`), Deno.readTextFileSync(`${b}/${file}`), file);
+    equal(Deno.readTextFileSync(`${a}/${file}`), Deno.readTextFileSync(`${c}/${file}`), file);
   }
   for (const file of ["lambda_max.npy", "spectra.npy", "entropy.npy"]) {
     deepEqual(Deno.readFileSync(`${a}/${file}`), Deno.readFileSync(`${b}/${file}`), file);
+    deepEqual(Deno.readFileSync(`${a}/${file}`), Deno.readFileSync(`${c}/${file}`), file);
   }
+  deepEqual([manifest(c).workers, manifest(c).threads], [1, 2]);
   // Schema: one row per network with its spectrum characterisation, and a summary per g.
   const rows = csv(`${a}/lambda_max.csv`);
   equal(rows.length, 9);
@@ -79,7 +88,7 @@ Deno.test("transition_2_chaos gives identical files with 1 and 2 workers, and ne
   deepEqual(summary.map((s) => Number(s.g)), [1, 2, 3]);
   const m = manifest(a);
   equal(m.status, "complete");
-  equal(m.workers, 1);
+  deepEqual([m.workers, m.threads], [1, 1]);
   equal(manifest(b).workers, 2);
   for (const key of ["command", "options", "seed", "tool", "wasmSha256", "start", "end", "files"]) {
     ok(key in m, key);

@@ -1,0 +1,93 @@
+/**
+ * `deno task bench:threads` (also the last part of `deno task bench`): one spectrum's wall time
+ * with 2 threads against 1, and the single-threaded module against the threads build run with
+ * one thread (the cost of a shared memory), for the sizes of issue 10: dense N = 400 k = 40,
+ * N = 1000 k = 100, N = 400 k = 400 (tons auto), the EB_PB connectome (sparse, nle 50), and the
+ * barrier-bound N = 200 k = 1 and N = 1000 k = 1. Each case runs a short window (transient,
+ * frame and observed phases, QRs included), configurations interleaved, best of `REPS`.
+ * Writes bench/threads_results.json. Machines are shared: compare the ratios of one run.
+ *
+ * @module
+ */
+
+import {
+  type Core,
+  loadConnectome,
+  loadCore,
+  type LyapunovSpectrumOptions,
+  type Network,
+  randomNetwork,
+  THREADS_CORE_URL,
+  writeFileAtomic,
+} from "../src/deno.ts";
+
+/** Runs of each configuration; the fastest counts. */
+const REPS = 3;
+
+const single = await loadCore();
+const shared = await loadCore(THREADS_CORE_URL, { threads: 1 });
+const two = await loadCore(undefined, { threads: 2 });
+const CONFIGS: [string, Core][] = [["single", single], ["shared1", shared], ["threads2", two]];
+
+const random = (n: number) => randomNetwork({ n, g: 1.5, seed: 1 });
+const CASES: { name: string; net: () => Network; options: LyapunovSpectrumOptions }[] = [
+  { name: "N=400 k=40", net: () => random(400), options: { nle: 40, tsim: 4 } },
+  { name: "N=1000 k=100", net: () => random(1000), options: { nle: 100, tsim: 1 } },
+  { name: "N=400 k=400 tons auto", net: () => random(400), options: { nle: 400, tsim: 2, tons: "auto" } },
+  {
+    name: "EB_PB sparse nle 50",
+    net: () => loadConnectome(new URL("../data/connectomics", import.meta.url).pathname, { roi: "EB_PB" }),
+    options: { nle: 50, tsim: 4, kernels: "sparse" },
+  },
+  { name: "N=200 k=1", net: () => random(200), options: { nle: 1, tsim: 200 } },
+  { name: "N=1000 k=1", net: () => random(1000), options: { nle: 1, tsim: 20 } },
+];
+
+const rows: {
+  case: string;
+  n: number;
+  seconds: Record<string, number>;
+  speedup: number;
+  sharedCost: number;
+}[] = [];
+for (const c of CASES) {
+  const net = c.net();
+  const options: LyapunovSpectrumOptions = { ttr: 1, tframe: 1, seed: 1, blocks: 1, ...c.options };
+  const best: Record<string, number> = {};
+  for (const [name, core] of CONFIGS) {
+    core.lyapunovSpectrum(net, { ...options, tsim: 0.5, ttr: 0.5, tframe: 0.5 });
+  }
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const [name, core] of CONFIGS) {
+      const s = core.lyapunovSpectrum(net, options).seconds;
+      best[name] = Math.min(best[name] ?? Infinity, s);
+    }
+  }
+  const row = {
+    case: c.name,
+    n: net.n,
+    seconds: best,
+    speedup: best.single / best.threads2,
+    sharedCost: best.shared1 / best.single,
+  };
+  rows.push(row);
+  console.log(
+    `${c.name.padEnd(24)} 1 thread ${best.single.toFixed(3)} s   2 threads ${best.threads2.toFixed(3)} s   ` +
+      `speed-up ${row.speedup.toFixed(2)}x   shared memory, 1 thread: ${row.sharedCost.toFixed(2)}x the time`,
+  );
+}
+two.close();
+
+const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
+await writeFileAtomic(
+  new URL("./threads_results.json", import.meta.url).pathname,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cpu, cores: navigator.hardwareConcurrency, deno: Deno.version.deno, v8: Deno.version.v8 },
+      cases: rows,
+    },
+    null,
+    1,
+  ) + "\n",
+);

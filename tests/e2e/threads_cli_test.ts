@@ -1,0 +1,43 @@
+import { equal, match } from "node:assert/strict";
+import { flybrain } from "../_cli.ts";
+
+Deno.test("flybrain spectrum and gradient print the same numbers with --threads 1, 2 and 3", async () => {
+  const withoutSeconds = (stdout: string) => stdout.replace(/"seconds":[^,}]*/, "");
+  for (
+    const args of [
+      ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json"],
+      ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json", "--kernels", "sparse"],
+      ["gradient", "--n", "45", "--nle", "10", "--tsim", "3", "--loss", "MSE", "--json"],
+    ]
+  ) {
+    const outs: string[] = [];
+    for (const threads of ["1", "2", "3"]) {
+      const r = await flybrain(...args, "--threads", threads);
+      equal(r.code, 0, r.stderr);
+      outs.push(withoutSeconds(r.stdout));
+    }
+    equal(outs[1], outs[0]);
+    equal(outs[2], outs[0]);
+  }
+});
+
+for (const tid of [0, 1, 2]) {
+  Deno.test(`a kernel that traps in thread ${tid} of 3 gives one error line, exit code 2, and the process ends`, async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./_failing_thread.ts", import.meta.url).pathname, String(tid)],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const out = await child.output();
+    clearTimeout(timer);
+    const stderr = new TextDecoder().decode(out.stderr);
+    equal(out.code, 2, `the process did not end by itself: ${stderr}`);
+    equal(new TextDecoder().decode(out.stdout), "");
+    match(
+      stderr,
+      new RegExp(`^error: The core failed in thread ${tid} of 3 \\(.*\\); its threads were stopped\\n$`),
+    );
+  });
+}

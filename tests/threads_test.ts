@@ -1,0 +1,121 @@
+import { deepEqual, equal, rejects } from "node:assert/strict";
+import {
+  type Core,
+  loadCore,
+  type LyapunovSpectrumOptions,
+  type Network,
+  randomNetwork,
+  train,
+  Trainer,
+} from "../src/mod.ts";
+import { core } from "./_fixtures.ts";
+
+/** Cores with 2 and 3 threads (3 on a 2-core machine must work too), closed after the tests. */
+const threaded: Core[] = [
+  await loadCore(undefined, { threads: 2 }),
+  await loadCore(undefined, { threads: 3 }),
+];
+const cores = [core, ...threaded];
+
+/** Exact bits of every number, for messages that show the first difference. */
+const bits = (xs: ArrayLike<number>) => Array.from(xs, (x) => Object.is(x, -0) ? "-0" : x.toString());
+
+/** A sparse network: about 12 % of the weights kept (the rest zero). */
+function sparseNetwork(n: number, seed: number): Network {
+  const net = randomNetwork({ n, g: 2, seed });
+  net.weights.forEach((w, i) => (net.weights[i] = ((i * 2654435761) >>> 0) % 8 === 0 ? w * 3 : 0));
+  return net;
+}
+
+// n not a multiple of the row unit (8) nor of 4; k = 1 (matvec2), k ≤ 8 (unblocked QR), k > 8
+// (blocked QR with column-split trailing updates), k = n.
+const CASES: { name: string; net: Network; options: LyapunovSpectrumOptions }[] = [
+  { name: "dense f64, k = 1", net: randomNetwork({ n: 101, g: 2, seed: 3 }), options: { nle: 1 } },
+  { name: "dense f64, k = 6", net: randomNetwork({ n: 61, g: 2, seed: 4 }), options: { nle: 6 } },
+  { name: "dense f64, k = 37", net: randomNetwork({ n: 93, g: 2, seed: 5 }), options: { nle: 37 } },
+  { name: "dense f64, k = n = 58", net: randomNetwork({ n: 58, g: 2, seed: 6 }), options: { nle: 58 } },
+  {
+    name: "dense f32, tons auto, k = 29",
+    net: randomNetwork({ n: 77, g: 2, seed: 7 }),
+    options: { nle: 29, precision: "f32", tons: "auto" },
+  },
+  {
+    name: "dense f64, tons auto, k = 20",
+    net: randomNetwork({ n: 70, g: 3, seed: 8 }),
+    options: { nle: 20, tons: "auto" },
+  },
+  { name: "sparse f64, k = 1", net: sparseNetwork(83, 9), options: { nle: 1, kernels: "sparse" } },
+  { name: "sparse f64, k = 25", net: sparseNetwork(83, 10), options: { nle: 25, kernels: "sparse" } },
+  {
+    name: "sparse f32, tons auto, k = 12",
+    net: sparseNetwork(66, 11),
+    options: { nle: 12, kernels: "sparse", precision: "f32", tons: "auto" },
+  },
+];
+
+for (const { name, net, options } of CASES) {
+  Deno.test(`lyapunovSpectrum() gives the same bits with 1, 2 and 3 threads (${name})`, () => {
+    const all = { tsim: 20, ttr: 2, tframe: 2, seed: 1, ...options };
+    const [one, ...more] = cores.map((c) => c.lyapunovSpectrum(net, all));
+    for (const r of more) {
+      deepEqual(bits(r.exponents), bits(one.exponents));
+      deepEqual(r.steps, one.steps);
+    }
+  });
+}
+
+Deno.test("spectrumGradient() gives the same loss and gradient bits with 1, 2 and 3 threads (dense and sparse, f64 and f32)", () => {
+  for (
+    const [kernels, precision] of [["dense", "f64"], ["sparse", "f64"], ["dense", "f32"], [
+      "sparse",
+      "f32",
+    ]] as const
+  ) {
+    const net = kernels === "dense" ? randomNetwork({ n: 53, g: 2, seed: 2, activation: "tanh_pos" }) : {
+      ...sparseNetwork(53, 2),
+      activation: "tanh_pos" as const,
+    };
+    const options = { nle: 11, tsim: 4, ttr: 1, tframe: 1, seed: 2, kernels, precision };
+    const selection = { weights: true, gains: true, shifts: true };
+    const [one, ...more] = cores.map((c) => c.spectrumGradient(net, "MSE", { ...options, train: selection }));
+    for (const g of more) {
+      equal(g.loss, one.loss);
+      deepEqual(bits(g.exponents), bits(one.exponents));
+      deepEqual(bits(g.grad.weights!), bits(one.grad.weights!));
+      deepEqual(bits(g.grad.gains!), bits(one.grad.gains!));
+      deepEqual(bits(g.grad.shifts!), bits(one.grad.shifts!));
+    }
+  }
+});
+
+Deno.test("a short training run ends with the same parameters with 1, 2 and 3 threads", async () => {
+  const finals: string[][] = [];
+  for (const c of cores) {
+    const trainer = new Trainer(randomNetwork({ n: 41, g: 2, seed: 5, activation: "tanh_pos" }), {
+      loss: "MSE",
+      nle: 9,
+      tsim: 3,
+      ttr: 1,
+      tframe: 1,
+      lr: 0.01,
+      train: { weights: true, gains: true, shifts: true },
+    });
+    for await (const _ of train(c, trainer, 3)) { /* epochs */ }
+    finals.push([
+      ...bits(trainer.network.weights),
+      ...bits(trainer.network.gains),
+      ...bits(trainer.network.shifts),
+    ]);
+  }
+  for (const f of finals.slice(1)) deepEqual(f, finals[0]);
+});
+
+Deno.test("loadCore() rejects a thread count that is not an integer from 1 to 64", async () => {
+  for (const threads of [0, 1.5, 65]) {
+    await rejects(loadCore(undefined, { threads }), /threads must be an integer from 1 to 64/);
+  }
+});
+
+Deno.test("the threaded cores close", () => {
+  for (const c of threaded) c.close();
+});
