@@ -129,9 +129,23 @@ async function exportSvg(page: Page, chart: string): Promise<ExportedSvg> {
   return { text, ...parsed };
 }
 
-/** Fails when the page scrolls sideways or a chart, its title, its legend or the manifest table sticks out. */
+/**
+ * Fails when the page scrolls sideways or a chart, its title, its legend or the manifest table sticks out,
+ * once the charts have followed a change of the window's width (they redraw on the next frames: the check
+ * is repeated for up to 5 s before it fails).
+ */
 async function assertNothingClipped(page: Page, width: number): Promise<void> {
-  const problems = await page.evaluate((width) => {
+  let problems = await clipped(page, width);
+  for (let i = 0; i < 50 && problems.length > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    problems = await clipped(page, width);
+  }
+  deepEqual(problems, [], `at ${width} px`);
+}
+
+/** What sticks out of a page `width` px wide (empty: nothing). */
+function clipped(page: Page, width: number): Promise<string[]> {
+  return page.evaluate((width) => {
     const out: string[] = [];
     if (document.documentElement.scrollWidth > width) {
       out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
@@ -147,7 +161,6 @@ async function assertNothingClipped(page: Page, width: number): Promise<void> {
     }
     return out;
   }, width);
-  deepEqual(problems, [], `at ${width} px`);
 }
 
 /** What the browser tests share: the page built once, one server of the fixture runs, one Chromium. */
