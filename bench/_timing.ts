@@ -34,3 +34,12 @@ export function timeCall(
   times.sort((a, b) => a - b);
   return pick === "min" ? times[0] : times[Math.floor(samples / 2)];
 }
+
+/** The CPU model of this machine, for the results files (reading /proc needs `--allow-all` in Deno 2). */
+export function cpuModel(): string {
+  try {
+    return Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
+  } catch {
+    return "unknown (run with --allow-all to record it)";
+  }
+}

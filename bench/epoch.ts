@@ -7,6 +7,7 @@
  */
 
 import { loadCore, randomNetwork, Trainer } from "../src/deno.ts";
+import { cpuModel } from "./_timing.ts";
 
 const [n, nle] = Deno.args.map(Number);
 const core = await loadCore();
@@ -31,7 +32,7 @@ const trainer = new Trainer(randomNetwork({ n, g: 1.5, seed: 1 }), {
 const runs = [epoch(trainer), epoch(trainer)];
 const status = Deno.readTextFileSync(`/proc/${Deno.pid}/status`);
 const kib = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? NaN);
-const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
+const cpu = cpuModel();
 console.log(JSON.stringify({
   cpu,
   n,

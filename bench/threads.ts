@@ -20,6 +20,7 @@ import {
   THREADS_CORE_URL,
   writeFileAtomic,
 } from "../src/deno.ts";
+import { cpuModel } from "./_timing.ts";
 
 /** Runs of each configuration; the fastest counts. */
 const REPS = 3;
@@ -54,7 +55,7 @@ for (const c of CASES) {
   const net = c.net();
   const options: LyapunovSpectrumOptions = { ttr: 1, tframe: 1, seed: 1, blocks: 1, ...c.options };
   const best: Record<string, number> = {};
-  for (const [name, core] of CONFIGS) {
+  for (const [, core] of CONFIGS) {
     core.lyapunovSpectrum(net, { ...options, tsim: 0.5, ttr: 0.5, tframe: 0.5 });
   }
   for (let rep = 0; rep < REPS; rep++) {
@@ -78,7 +79,7 @@ for (const c of CASES) {
 }
 two.close();
 
-const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
+const cpu = cpuModel();
 await writeFileAtomic(
   new URL("./threads_results.json", import.meta.url).pathname,
   JSON.stringify(
