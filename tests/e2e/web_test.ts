@@ -26,6 +26,7 @@ const RUNS = {
   spectra: "data/logs/transition_2_chaos/tanh_N30_nSample3_tSim50_dt0.1_tOns0.2_weights/",
   training:
     "data/logs/train_rd_model/tanh_Weightstrue_Shiftsfalse_Gainsfalse_N20_lr0.001_NLE3_Epochs4_MSE_g1_Tons0.2_Tsim20_dt0.1/",
+  vectors: "data/logs/vectors/tanh_N60_NLE6_Tons0.2_Tsim20_samples21/",
 };
 
 async function rawGet(url: string, path: string): Promise<string> {
@@ -398,6 +399,7 @@ const views: [string, string[], string[]][] = [
   ["transition-spectra", [RUNS.spectra], ["lambda-max", "dimension-entropy", "spectra"]],
   ["training", [RUNS.training], ["loss", "lambda-max", "grad-norms", "spectra"]],
   ["compare-transition", [RUNS.transition, RUNS.transition60], ["lambda-max"]],
+  ["vectors", [RUNS.vectors], ["clv-exponents", "participation", "angles", "ftle"]],
 ];
 
 /** Opens the viewer on runs and waits until it has drawn them. */
@@ -484,6 +486,24 @@ browserTest("error bars and interquartile bands are drawn where the run has them
     "one per run",
   );
 });
+
+browserTest(
+  "a vectors run has error bars on its exponents and participation ratios, a band on its finite-time exponents",
+  async (page, base) => {
+    equal(
+      (await svgOf(page, base, [RUNS.vectors], "clv-exponents")).errorBars,
+      12,
+      "QR and CLV × 6 exponents",
+    );
+    equal((await exportSvg(page, "participation")).errorBars, 6);
+    const ftle = await exportSvg(page, "ftle");
+    equal(ftle.errorBars, 6, "± std of 6 exponents");
+    equal(ftle.bands, 1, "5–95 % quantiles");
+    const angles = await exportSvg(page, "angles");
+    equal(angles.errorBars, 0);
+    ok(angles.yTicks.every((v) => Number(v) >= 0 && Number(v) <= 1), `a CDF: ${angles.yTicks}`);
+  },
+);
 
 browserTest("index axes have integer ticks, the log axis only positive ones", async (page, base) => {
   for (const [runs, chart] of [[[RUNS.convergence], "final-spectrum"], [[RUNS.training], "loss"]] as const) {

@@ -457,6 +457,127 @@ export function trainingCharts(runs: RunOf<TrainingWorkflow>[], labels: string[]
 type TrainingWorkflow = Exclude<Workflow, "lyapu_convergence" | "transition_2_chaos" | "vectors">;
 
 /** The runs of one workflow, typed by it. */
+/**
+ * Charts of vectors runs: QR and covariant exponents against i (bars: ± standard error); the
+ * participation ratio against i/N (bars: ± standard error); the distribution (empirical CDF) of
+ * the smallest unstable/stable angle; the finite-time exponents (mean ± std as bars, 5–95 %
+ * quantiles as a band).
+ */
+export function vectorsCharts(runs: RunOf<"vectors">[], labels: string[]): ChartSpec[] {
+  const exponents: SeriesSpec[] = [];
+  const exponentsLegend: LegendEntry[] = [];
+  const participation: SeriesSpec[] = [];
+  const participationLegend: LegendEntry[] = [];
+  const angles: SeriesSpec[] = [];
+  const anglesLegend: LegendEntry[] = [];
+  const ftle: SeriesSpec[] = [];
+  const ftleLegend: LegendEntry[] = [];
+  const everyN = runs.every((run) => Number(run.options.n) > 0);
+  runs.forEach((run, r) => {
+    const s = run.tables.summary.col;
+    const i = Array.from(s.i);
+    const qr = { label: `${prefix(labels[r])}QR`, color: categorical(2 * r) };
+    const clv = { label: `${prefix(labels[r])}covariant`, color: categorical(2 * r + 1) };
+    exponents.push(
+      {
+        ...qr,
+        x: i,
+        y: Array.from(s.lambda_qr),
+        err: Array.from(s.stderr_qr),
+        style: "points",
+        dodge: -0.12,
+      },
+      {
+        ...clv,
+        x: i,
+        y: Array.from(s.lambda_clv),
+        err: Array.from(s.stderr_clv),
+        style: "points",
+        dodge: 0.12,
+      },
+    );
+    exponentsLegend.push({ ...qr, glyph: "points" }, { ...clv, glyph: "points" });
+    const n = Number(run.options.n);
+    const pr = { label: `${prefix(labels[r])}participation ratio`, color: categorical(r) };
+    participation.push({
+      ...pr,
+      x: everyN ? i.map((j) => j / n) : i,
+      y: Array.from(s.participation_ratio),
+      err: Array.from(s.participation_ratio_stderr),
+      style: "points",
+    });
+    participationLegend.push({ ...pr, glyph: "points" });
+    const between = Array.from(run.tables.angles.col.unstable_stable).filter((a) => !Number.isNaN(a))
+      .sort((a, b) => a - b);
+    if (between.length > 0) {
+      const an = { label: `${prefix(labels[r])}unstable/stable`, color: categorical(r) };
+      angles.push({
+        ...an,
+        x: between,
+        y: between.map((_, j) => (j + 1) / between.length),
+        style: runGlyph(r),
+      });
+      anglesLegend.push({ ...an, glyph: runGlyph(r) });
+    }
+    const f = run.tables.ftle.col;
+    const ft = { label: `${prefix(labels[r])}finite-time`, color: categorical(r) };
+    ftle.push({
+      ...ft,
+      x: Array.from(f.i),
+      y: Array.from(f.mean),
+      err: Array.from(f.std),
+      band: { lo: Array.from(f.q05), hi: Array.from(f.q95) },
+      style: "points",
+    });
+    ftleLegend.push({ ...ft, glyph: "points" }, {
+      label: `${prefix(labels[r])}5–95 %`,
+      color: ft.color,
+      glyph: "band",
+    });
+  });
+  const charts: ChartSpec[] = [
+    {
+      id: "clv-exponents",
+      title: "Exponents: QR and covariant vectors (bars: ± standard error)",
+      xLabel: "exponent index i",
+      yLabel: "λ_i (1/τ)",
+      series: exponents,
+      legend: exponentsLegend,
+      zeroLine: true,
+      integerX: true,
+    },
+    {
+      id: "participation",
+      title: "Participation ratio 1/(N·Σv⁴) of each covariant vector (bars: ± standard error)",
+      xLabel: everyN ? "i/N" : "exponent index i",
+      yLabel: "participation ratio (fraction of N)",
+      series: participation,
+      legend: participationLegend,
+    },
+  ];
+  if (angles.length > 0) {
+    charts.push({
+      id: "angles",
+      title: "Smallest angle between the unstable and stable subspaces (distribution over time)",
+      xLabel: "angle (rad)",
+      yLabel: "samples ≤ angle (fraction)",
+      series: angles,
+      legend: anglesLegend,
+    });
+  }
+  charts.push({
+    id: "ftle",
+    title: "Finite-time covariant exponents: mean (bars: ± std, band: 5–95 % quantiles)",
+    xLabel: "exponent index i",
+    yLabel: "λ_i (1/τ)",
+    series: ftle,
+    legend: ftleLegend,
+    zeroLine: true,
+    integerX: true,
+  });
+  return charts;
+}
+
 function ofWorkflow<W extends Workflow>(runs: Run[], workflows: readonly W[]): RunOf<W>[] {
   return runs.filter((r): r is RunOf<W> => (workflows as readonly Workflow[]).includes(r.workflow));
 }
@@ -469,6 +590,6 @@ export function chartsFor(runs: Run[], labels: string[]): ChartSpec[] {
   }
   if (workflow === "lyapu_convergence") return convergenceCharts(ofWorkflow(runs, [workflow]), labels);
   if (workflow === "transition_2_chaos") return transitionCharts(ofWorkflow(runs, [workflow]), labels);
-  if (workflow === "vectors") return []; // not plotted yet: the manifest is shown
+  if (workflow === "vectors") return vectorsCharts(ofWorkflow(runs, [workflow]), labels);
   return trainingCharts(ofWorkflow(runs, [workflow]), labels);
 }
