@@ -161,6 +161,14 @@ Deno.test({
             "StartTime=now",
           );
           await waitFor([job.array, job.merge]);
+          // squeue can show nothing in the moment the requeued task is down: wait for its shard itself.
+          const shard0 = `${job.run}/shards/0/manifest.json`;
+          await until(
+            async () => JSON.parse(await Deno.readTextFile(shard0).catch(() => "{}")).status === "complete",
+            "the requeued shard 0 complete",
+            180,
+          );
+          await waitFor([job.array, job.merge]);
           equal(await jobField(`${job.array}_0`, "Restarts"), "1");
           // The merge job may have started in the moment the requeued task was down (Slurm counts the
           // array as ended then) and refused; merging again by hand, as the README says, is harmless.
