@@ -59,11 +59,18 @@ Deno.test("estimateRun() gives a time within a factor 10 of the real one for a s
   const core = await loadCore();
   const options = { nle: 20, tsim: 100 };
   const plan = planRun({ n: 300, options });
-  const est = estimateRun(core, plan);
-  const start = performance.now();
-  core.lyapunovSpectrum(randomNetwork({ n: 300, g: 2 }), options);
-  const real = (performance.now() - start) / 1000;
-  ok(est.seconds > real / 10 && est.seconds < real * 10, `estimate ${est.seconds} s, real ${real} s`);
+  // Both times are wall times on a shared machine: a burst of load during the 40 ms calibration or
+  // the run can skew one of them, so the estimate gets three chances; a wrong cost model misses all.
+  const misses: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const est = estimateRun(core, plan);
+    const start = performance.now();
+    core.lyapunovSpectrum(randomNetwork({ n: 300, g: 2 }), options);
+    const real = (performance.now() - start) / 1000;
+    if (est.seconds > real / 10 && est.seconds < real * 10) return;
+    misses.push(`estimate ${est.seconds} s, real ${real} s`);
+  }
+  throw new Error(misses.join("; "));
 });
 
 Deno.test("randomNetwork() reports the rows drawn and draws the same weights with or without a listener", () => {
