@@ -25,7 +25,7 @@ import {
   trainingOptions,
 } from "./_options.ts";
 import { boolean } from "./_parsers.ts";
-import { runTraining, sampleOptions } from "./_training.ts";
+import { runTraining, sampleOptions, trainingFields, type TrainingSpec } from "./_training.ts";
 import { recordedOptions, resumableOptions } from "./_workflow.ts";
 
 /** Values of the options of the connectome training workflows. */
@@ -66,61 +66,64 @@ export function flybrainTrainingCommand(pop: boolean): Command {
         FLYBRAIN_TRAIN_DEFAULTS.train_weights,
       ),
   }).action(async (flags: FlybrainTrainFlags) => {
-    const required: Partial<Record<keyof FlybrainTrainFlags, string>> = {
-      nle: "--nle <k>",
-      loss: "--loss <name>",
-      activation: "--activation <name>",
-    };
-    if (pop) required.subpopulation = "--subpopulation <by>";
-    const { o, resume } = await resumableOptions(name, flags, required);
-    const act = parseActivation(o.activation!);
-    const network = loadConnectome(CONNECTOME_DIR, {
-      roi: o.roi,
-      unknownSign: o.unknown_sign,
-      scc: o.scc,
-      normalize: o.normalize,
-      scale: o.scale,
-      subpopulation: pop ? o.subpopulation : "none",
-      activation: act,
-    });
-    const nle = o.nle!;
-    const samples = Array.from({ length: o.n_samples }, (_, s) => {
-      const train = { weights: o.train_weights, gains: true, shifts: true };
-      const options = sampleOptions(o, nle, deriveSeed(o.seed, s), train, { keepSigns: true });
-      return { network, options };
-    });
-    const runName = `${act}_${o.roi}${pop ? `_${o.subpopulation}` : ""}_N${network.n}_lr${o.lr}_NLE${nle}` +
-      `_Epochs${o.n_epochs}_${o.loss}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}`;
-    const { workers, threads } = planParallelism({
-      n: network.n,
-      nle,
-      jobs: o.n_samples,
-      threads: o.threads,
-      workers: o.workers,
-    });
-    const { dir, last } = await runTraining({
-      workflow: name,
-      runName,
-      root: o.out,
-      quiet: o.quiet,
-      command: [name, ...Deno.args.slice(1)],
-      options: { ...recordedOptions(o), activation: act, neurons: network.n, types: network.typeNames },
-      seed: o.seed,
-      workers,
-      threads,
-      samples,
-      epochs: o.n_epochs,
-      logEvery: o.log_every,
-      logNle: o.log_nle ?? network.n,
-      resume,
-    });
-    const summary = last.map((log, sample) => ({
-      sample,
-      epoch: log.epoch,
-      loss: log.loss,
-      lambdaMax: log.lambdaMax,
-    }));
-    if (o.json) console.log(stringifyJson({ run: dir, samples: summary }));
+    const { dir, samples } = await runTraining(
+      await flybrainTrainingSpec(pop, flags, [name, ...Deno.args.slice(1)]),
+    );
+    if (flags.json) console.log(stringifyJson({ run: dir, samples }));
     console.error(`Results: ${dir}`);
   });
+}
+
+/**
+ * The run of `train_flybrain_full` (pop = false) or `train_flybrain_pop` (pop = true): options
+ * checked and resolved (`--resume` taking the run's own), the connectome network built.
+ */
+export async function flybrainTrainingSpec(
+  pop: boolean,
+  flags: FlybrainTrainFlags,
+  command: string[],
+): Promise<TrainingSpec> {
+  const name: Workflow = pop ? "train_flybrain_pop" : "train_flybrain_full";
+  const required: Partial<Record<keyof FlybrainTrainFlags, string>> = {
+    nle: "--nle <k>",
+    loss: "--loss <name>",
+    activation: "--activation <name>",
+  };
+  if (pop) required.subpopulation = "--subpopulation <by>";
+  const { o, resume } = await resumableOptions(name, flags, required);
+  const act = parseActivation(o.activation!);
+  const network = loadConnectome(CONNECTOME_DIR, {
+    roi: o.roi,
+    unknownSign: o.unknown_sign,
+    scc: o.scc,
+    normalize: o.normalize,
+    scale: o.scale,
+    subpopulation: pop ? o.subpopulation : "none",
+    activation: act,
+  });
+  const nle = o.nle!;
+  const train = { weights: o.train_weights, gains: true, shifts: true };
+  const sample = (s: number) => ({
+    network,
+    options: sampleOptions(o, nle, deriveSeed(o.seed, s), train, { keepSigns: true }),
+  });
+  const runName = `${act}_${o.roi}${pop ? `_${o.subpopulation}` : ""}_N${network.n}_lr${o.lr}_NLE${nle}` +
+    `_Epochs${o.n_epochs}_${o.loss}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}`;
+  const { workers, threads } = planParallelism({
+    n: network.n,
+    nle,
+    jobs: o.n_samples,
+    threads: o.threads,
+    workers: o.workers,
+  });
+  return {
+    ...trainingFields(o, command, resume),
+    workflow: name,
+    runName,
+    options: { ...recordedOptions(o), activation: act, neurons: network.n, types: network.typeNames },
+    workers,
+    threads,
+    sample,
+    logNle: o.log_nle ?? network.n,
+  };
 }

@@ -320,7 +320,7 @@ export function workflowFolders(workflow: Workflow | "demo", models = false): st
 }
 
 /** Values of the options of {@linkcode trainingOptions}. */
-export interface TrainingFlags extends RunFlags {
+export interface TrainingFlags extends RunFlags, ShardFlags {
   n_samples: number;
   nle?: number;
   loss?: LossName;
@@ -352,7 +352,7 @@ export interface TrainingOptionsConfig {
 
 /**
  * Adds the options of a training workflow `workflow`: samples, loss, spectrum, Adam, logging,
- * `--resume`, and the run options. `nle`, `loss` and `activation` are required unless
+ * `--resume`, the run options and `--shard`. `nle`, `loss` and `activation` are required unless
  * `--resume` (checked by cli/_training.ts).
  */
 export function trainingOptions(cmd: Command, workflow: Workflow, config: TrainingOptionsConfig): Command {
@@ -384,7 +384,7 @@ export function trainingOptions(cmd: Command, workflow: Workflow, config: Traini
       .option("--clip <c>", "largest gradient norm per part", number, TRAIN_DEFAULTS.clip)
       .addOption(resumeOption(workflow)),
     workflowFolders(workflow, true),
-  );
+  ).addOption(shardOption());
 }
 
 /** Values of the options of {@linkcode connectomeOptions}. */

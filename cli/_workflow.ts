@@ -50,6 +50,8 @@ import {
   writeManifest,
 } from "../src/deno.ts";
 import { type ProgressDisplay, progressDisplay } from "./_progress.ts";
+import { type ShardFlags, shardOf } from "./_options.ts";
+import { readShardManifest, sameShardRun } from "./_shards.ts";
 
 /** What a run is, for its folder and manifest. */
 export interface RunSpec {
@@ -353,13 +355,10 @@ export async function runWorkflow(spec: WorkflowSpec, save: SaveResults): Promis
   }
   // A shard enters its folder (a requeued task finds its finished results there) and records its shard,
   // even when it came from the environment (a Slurm array task).
-  const dir = shard === undefined ? spec.resume : await ensureFolder(
-    spec.root,
-    `${runPath(spec.workflow, spec.runName)}/${shardPath(shard)}`,
-  );
+  const entered = shard === undefined ? undefined : await enterShard(spec, shard);
+  const dir = entered?.dir ?? spec.resume;
   const indices = shard === undefined ? [...spec.jobs.keys()] : shardIndices(spec.jobs.length, shard);
-  const options = shard === undefined ? spec.options : { ...spec.options, shard };
-  const run = await WorkflowRun.open({ ...spec, options, resume: dir, total: indices.length });
+  const run = await WorkflowRun.open({ ...spec, ...entered, resume: dir, total: indices.length });
   try {
     const results: SpectrumResult[] = new Array(spec.jobs.length);
     if (dir) {
@@ -399,6 +398,42 @@ export async function runWorkflow(spec: WorkflowSpec, save: SaveResults): Promis
   return spec.persist === false ? undefined : run.dir;
 }
 
+/**
+ * Enters the folder of a shard (`<run>/shards/<I>/`) of the run folder its options name (or
+ * `spec.resume`), created when absent: a shard started again (a requeued Slurm task) finds its
+ * own results there. Refuses, before creating anything, a run folder that already holds a whole
+ * or merged run, and a shard folder that holds a shard of another command, options, tool version
+ * or wasm core. Returns the folder and the command and options to record (with `--resume`, those
+ * the shard recorded first, so that it merges with its siblings).
+ */
+export async function enterShard(
+  spec: Omit<RunSpec, "total" | "label">,
+  shard: Shard,
+): Promise<{ dir: string; command: string[]; options: Record<string, unknown> }> {
+  const runDir = spec.resume ?? `${spec.root}/${runPath(spec.workflow, spec.runName)}`;
+  const { root, workflow, run } = runFolderParts(runDir);
+  const name = `shard ${shard.index}/${shard.count}`;
+  if ((await Deno.stat(`${runDir}/${MANIFEST_FILE}`).catch(() => undefined)) !== undefined) {
+    throw new Error(`Cannot run ${name} in ${runDir}: it holds a whole or merged run`);
+  }
+  const options = { ...spec.options, shard };
+  const before = await readShardManifest(`${runDir}/${shardPath(shard)}`);
+  if (before !== undefined && spec.resume !== undefined) {
+    return { dir: `${runDir}/${shardPath(shard)}`, command: before.command, options: before.options };
+  }
+  if (before !== undefined && !sameShardRun(before, await newManifest({ ...spec, options }, runDir))) {
+    throw new Error(
+      `Cannot run ${name} in ${runDir}: its folder holds a shard of another command, options, tool version ` +
+        `or wasm core; give another --out or remove ${runDir}/${shardPath(shard)}`,
+    );
+  }
+  return {
+    dir: await ensureFolder(root, `${runPath(workflow, run)}/${shardPath(shard)}`),
+    command: spec.command,
+    options,
+  };
+}
+
 /** This machine's name, when the sandbox lets us know. */
 function hostname(): string | undefined {
   try {
@@ -436,21 +471,24 @@ export async function resumableOptions<F extends ResumableFlags>(
     resume = flags.resume.includes("/") ? flags.resume : runFolder(flags.out, workflow, flags.resume);
     const run = runFolderParts(resume);
     await checkFolder(run.root, runPath(run.workflow, run.run));
+    // A shard resumes from its own folder's manifest.
+    const shard = shardOf(flags as ShardFlags);
+    const dir = shard === undefined ? resume : `${resume}/${shardPath(shard)}`;
     let manifest: Manifest;
     try {
-      const path = `${resume}/${MANIFEST_FILE}`;
+      const path = `${dir}/${MANIFEST_FILE}`;
       manifest = parseManifest(JSON.parse(await Deno.readTextFile(path)), path);
     } catch (e) {
-      throw new Error(`Cannot resume ${resume}: ${(e as Error).message}`);
+      throw new Error(`Cannot resume ${dir}: ${(e as Error).message}`);
     }
-    if (manifest.workflow !== workflow) throw new Error(`Cannot resume ${resume}: not a ${workflow} run`);
-    const status = await runStatus(resume, manifest);
+    if (manifest.workflow !== workflow) throw new Error(`Cannot resume ${dir}: not a ${workflow} run`);
+    const status = await runStatus(dir, manifest);
     if (status === "running") {
       throw new Error(
-        `Cannot resume ${resume}: it is still running (pid ${manifest.pid} on ${manifest.host})`,
+        `Cannot resume ${dir}: it is still running (pid ${manifest.pid} on ${manifest.host})`,
       );
     }
-    if (status === "complete") throw new Error(`Cannot resume ${resume}: it is complete`);
+    if (status === "complete") throw new Error(`Cannot resume ${dir}: it is complete`);
     o = {
       ...manifest.options,
       workers: flags.workers,

@@ -1,9 +1,10 @@
 /**
- * `flybrain merge RUN_DIR`: the shards of a sweep (`<run>/shards/<I>/`, written by `--shard I/N`
- * or the tasks of a Slurm array) into the files a single-process run writes, by the workflow's
- * own save step on all the results in job order, so the files are the same bytes. Every shard
- * must be present, complete (its finished results in `shards/<I>/finished/`) and from the same command, options, tool version and wasm core;
- * otherwise one line names the shards at fault and nothing is written.
+ * `flybrain merge RUN_DIR`: the shards of a sweep or a training (`<run>/shards/<I>/`, written by
+ * `--shard I/N` or the tasks of a Slurm array) into the files a single-process run writes, by the
+ * workflow's own save step on all the results (a sweep's finished results in job order, a
+ * training's table rows), so the files are the same bytes. Every shard must be present, complete
+ * and from the same command, options, tool version and wasm core; otherwise one line names the
+ * shards at fault and nothing is written.
  *
  * @module
  */
@@ -11,24 +12,19 @@
 import { Command } from "commander";
 import {
   checkFolder,
-  loadFinished,
   type Manifest,
   MANIFEST_FILE,
-  parseManifest,
   runFolderParts,
   runPath,
   type Shard,
-  shardFolder,
-  shardIndices,
   SHARDS_FOLDER,
-  type SpectrumResult,
-  spectrumResultFromJson,
   writeFileAtomic,
   writeManifest,
 } from "../src/deno.ts";
 import { RunFolderArgument } from "./_path_option.ts";
 import { jsonText, type RunWriter, tableNpy, tableText } from "./_workflow.ts";
-import { sweepOf } from "./_sweeps.ts";
+import { shardedOf } from "./_sweeps.ts";
+import { readShardManifest, sameShardRun, shardSignature } from "./_shards.ts";
 
 /** The `merge` command. */
 export const mergeCommand = new Command("merge")
@@ -39,34 +35,9 @@ export const mergeCommand = new Command("merge")
     console.error(`Merged ${shards} shards: ${runDir} (${files.join(", ")})`);
   });
 
-/** The options and command line of a shard without what may differ between shards. */
-function common(m: Manifest): string {
-  const { shard: _s, workers: _w, json: _j, ...options } = m.options;
-  const command: string[] = [];
-  for (let i = 0; i < m.command.length; i++) {
-    const a = m.command[i];
-    if (a === "--shard" || a === "--workers") i++;
-    else if (!a.startsWith("--shard=") && !a.startsWith("--workers=")) command.push(a);
-  }
-  return JSON.stringify([m.workflow, command, options, m.seed, m.tool, m.wasmSha256]);
-}
-
 /** The shard index a manifest records (Infinity when it records none). */
 function shardIndexOf(m: Manifest): number {
   return (m.options.shard as Shard | undefined)?.index ?? Infinity;
-}
-
-/** Reads a shard's manifest (undefined when it has none). */
-async function readShardManifest(dir: string): Promise<Manifest | undefined> {
-  const path = `${dir}/${MANIFEST_FILE}`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-  return parseManifest(JSON.parse(text), path);
 }
 
 /**
@@ -76,7 +47,7 @@ async function readShardManifest(dir: string): Promise<Manifest | undefined> {
 export async function mergeRun(runDir: string): Promise<{ files: string[]; shards: number }> {
   const { root, workflow, run } = runFolderParts(runDir);
   await checkFolder(root, runPath(workflow, run));
-  const sweep = sweepOf(workflow);
+  const sharded = shardedOf(workflow);
   const names: string[] = [];
   try {
     for await (const e of Deno.readDir(`${runDir}/${SHARDS_FOLDER}`)) if (e.isDirectory) names.push(e.name);
@@ -110,26 +81,13 @@ export async function mergeRun(runDir: string): Promise<{ files: string[]; shard
       faults.push(
         `shard folder ${name} duplicated or foreign (it holds shard ${shard?.index}/${shard?.count})`,
       );
-    } else if (common(m) !== common(reference)) {
+    } else if (!sameShardRun(m, reference)) {
       faults.push(`shard ${name} inconsistent (another command, options, tool version or wasm core)`);
     }
   }
   if (faults.length > 0) throw new Error(`Cannot merge ${runDir}: ${[...new Set(faults)].join("; ")}`);
 
-  const { spec, save } = await sweep(reference.options, reference.command);
-  const results: SpectrumResult[] = new Array(spec.jobs.length);
-  for (let index = 0; index < count; index++) {
-    const finished = await loadFinished(shardFolder(runDir, { index, count }), spec.jobs.length);
-    const own = new Set(shardIndices(spec.jobs.length, { index, count }));
-    finished.forEach((json, i) => {
-      if (json !== undefined && !own.has(i)) {
-        throw new Error(`Cannot merge ${runDir}: shard ${index} holds job ${i}, not its own`);
-      }
-      if (json !== undefined) results[i] = spectrumResultFromJson(json);
-    });
-    const missing = [...own].find((i) => results[i] === undefined);
-    if (missing !== undefined) throw new Error(`Cannot merge ${runDir}: shard ${index} lacks job ${missing}`);
-  }
+  const { save, total } = await sharded.collect(runDir, count, reference);
 
   // Every check passed: the files first, the manifest last.
   const texts = new Map<string, string | Uint8Array>();
@@ -144,7 +102,7 @@ export async function mergeRun(runDir: string): Promise<{ files: string[]; shard
     json: (name, value) => keep(name, jsonText(value)),
   };
 
-  await save(out, results as SpectrumResult[]);
+  await save(out);
   for (const [name, text] of texts) await writeFileAtomic(`${runDir}/${name}`, text);
   const shards = Array.from({ length: count }, (_, index) => manifests.get(String(index))!);
   const { shard: _s, ...options } = reference.options;
@@ -154,12 +112,12 @@ export async function mergeRun(runDir: string): Promise<{ files: string[]; shard
   await writeManifest(runDir, {
     ...reference,
     run,
-    command: JSON.parse(common(reference))[1],
+    command: shardSignature(reference).command,
     options,
     start: starts[0],
     end: ends[ends.length - 1],
     status: "complete",
-    progress: { done: spec.jobs.length, total: spec.jobs.length },
+    progress: { done: total, total },
     files,
     shards: shards.map((m, index) => ({ index, start: m.start, end: m.end, workers: m.workers })),
   });

@@ -13,7 +13,7 @@ import { Command } from "commander";
 import { ensureFolder, runPath, SHARDS_FOLDER, writeFileAtomic } from "../src/deno.ts";
 import { positiveInt } from "./_parsers.ts";
 import { jobScript, mergeScript, type SbatchSpec, shellQuote, type SlurmResources } from "./_sbatch.ts";
-import { sweepOf } from "./_sweeps.ts";
+import { SHARDED, shardedOf } from "./_sweeps.ts";
 
 /** A workflow's command line parsed by the program: the command's name and option values. */
 export type ParseWorkflow = (args: string[]) => Promise<{ name: string; opts: Record<string, unknown> }>;
@@ -38,7 +38,7 @@ export function slurmCommand(parseWorkflow: ParseWorkflow): Command {
     .description(
       "run a workflow as a Slurm job array of shards, then merge them (see job.sbatch, merge.sbatch)",
     )
-    .argument("<workflow>", "transition_2_chaos | lyapu_convergence, followed by its options")
+    .argument("<workflow>", `${Object.keys(SHARDED).join(" | ")}, followed by its options`)
     .requiredOption("--array <n>", "tasks of the array (shards)", positiveInt)
     .option("--partition <name>", "Slurm partition")
     .option("--time <t>", "time limit of each task (Slurm's format, e.g. 1:00:00)")
@@ -87,10 +87,13 @@ async function sbatch(args: string[]): Promise<string> {
 /** Checks the workflow's options, writes the scripts, and with `--submit` submits them. */
 async function submitRun(args: string[], flags: SlurmFlags, parseWorkflow: ParseWorkflow): Promise<void> {
   const [workflow] = args;
-  const sweep = sweepOf(workflow);
+  const sharded = shardedOf(workflow);
   const { opts } = await parseWorkflow(args);
   if (opts.shard !== undefined) throw new RangeError("give --array, not --shard: each task takes its shard");
-  const { spec } = await sweep({ ...opts, shard: undefined }, args);
+  if (opts.resume !== undefined) {
+    throw new RangeError("give the options, not --resume: a requeued task resumes its shard");
+  }
+  const spec = await sharded.plan({ ...opts, shard: undefined }, args);
   const out = (spec.root.startsWith("/") ? spec.root : `${Deno.cwd()}/${spec.root}`).replace(/\/+$/, "");
   const runDir = `${out}/${runPath(spec.workflow, spec.runName)}`;
   const existing = await Array.fromAsync(Deno.readDir(runDir)).catch(() => []);

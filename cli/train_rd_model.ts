@@ -21,12 +21,13 @@ import {
   type NetworkFileFlags,
   networkFileOptions,
   readNetworkFlags,
+  shardOf,
   type TrainingFlags,
   trainingOptions,
   WORKFLOW_DEFAULTS,
 } from "./_options.ts";
 import { boolean, nonNegative, positiveInt } from "./_parsers.ts";
-import { runTraining, sampleOptions } from "./_training.ts";
+import { runTraining, sampleOptions, trainingFields, type TrainingSpec } from "./_training.ts";
 import { recordedOptions, resumableOptions } from "./_workflow.ts";
 
 /** Defaults of the workflow's own options (the original's). */
@@ -76,17 +77,28 @@ export const trainRdCommand = trainingOptions(
   console.error(`Results: ${result.run}`);
 });
 
-/** Runs (or resumes) the workflow; returns the run folder and each sample's last epoch. */
+/** Runs (or resumes) the workflow, or a shard of it; returns the folder of its tables and each sample's last epoch. */
 export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
+  const { dir, samples } = await runTraining(await trainRdSpec(opts, command));
+  return { run: dir, samples };
+}
+
+/**
+ * The run of the workflow (options checked and resolved, `--resume` taking the run's own), its
+ * samples drawn only when trained.
+ */
+export async function trainRdSpec(opts: TrainRdFlags, command: string[]): Promise<TrainingSpec> {
   const { o, resume } = await resumableOptions("train_rd_model", opts, {
     nle: "--nle <k>",
     loss: "--loss <name>",
     activation: "--activation <name>",
   });
   const nle = o.nle!;
-  // A resumed run takes the file's network from its own copy (epoch 0 of sample 0), not the file.
+  const shard = shardOf(o);
+  // A resumed run takes the file's network from its own copy (epoch 0 of sample 0), not the file;
+  // a shard reads the file, as every other shard of its run.
   const base = (await readNetworkFlags(
-    resume === undefined || o.network === undefined
+    resume === undefined || o.network === undefined || shard !== undefined
       ? o
       : { network: `${sampleModelsFolder(resume, 0)}/${networkFileName(0)}` },
     o.activation!,
@@ -101,7 +113,7 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
     threads: o.threads,
     workers: o.workers,
   });
-  const samples = Array.from({ length: o.n_samples }, (_, s) => {
+  const sample = (s: number) => {
     const sampleSeed = deriveSeed(o.seed, s);
     const options = sampleOptions(o, nle, sampleSeed, train, {
       masks: { weights: o.n_train_weights, gains: o.n_train_gains, shifts: o.n_train_shifts },
@@ -111,33 +123,18 @@ export async function runTrainRd(opts: TrainRdFlags, command: string[]) {
       ? randomNetwork({ n, g: o.g, seed: sampleSeed, activation: act })
       : { ...base, weights: base.weights.slice(), gains: base.gains.slice(), shifts: base.shifts.slice() };
     return { network, options };
-  });
+  };
   const runName = `${act}_Weights${train.weights}_Shifts${train.shifts}_Gains${train.gains}_N${n}_lr${o.lr}` +
     `_NLE${nle}_Epochs${o.n_epochs}_${o.loss}_g${o.g}_Tons${o.tons}_Tsim${o.tsim}_dt${o.dt}` +
     (o.network === undefined ? "" : `_${fileStem(o.network)}`);
-  const { dir, last } = await runTraining({
+  return {
+    ...trainingFields(o, command, resume),
     workflow: "train_rd_model",
     runName,
-    root: o.out,
-    quiet: o.quiet,
-    command,
     options: { ...recordedOptions(o), activation: act },
-    seed: o.seed,
     workers,
     threads,
-    samples,
-    epochs: o.n_epochs,
-    logEvery: o.log_every,
+    sample,
     logNle: o.log_nle ?? n,
-    resume,
-  });
-  return {
-    run: dir,
-    samples: last.map((log, sample) => ({
-      sample,
-      epoch: log.epoch,
-      loss: log.loss,
-      lambdaMax: log.lambdaMax,
-    })),
   };
 }
