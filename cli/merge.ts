@@ -16,6 +16,7 @@ import {
   MANIFEST_FILE,
   runFolderParts,
   runPath,
+  runStatus,
   type Shard,
   SHARDS_FOLDER,
   writeFileAtomic,
@@ -69,10 +70,10 @@ export async function mergeRun(runDir: string): Promise<{ files: string[]; shard
     .sort((a, b) => shardIndexOf(a) - shardIndexOf(b))[0];
   for (let index = 0; index < count; index++) {
     const m = manifests.get(String(index));
+    // A shard whose process died (SIGKILL, a preempted task) says `running`: it is interrupted.
+    const status = m && await runStatus(`${runDir}/${SHARDS_FOLDER}/${index}`, m);
     if (m === undefined) faults.push(`shard ${index} missing`);
-    else if (m.status !== "complete") {
-      faults.push(`shard ${index} ${m.status}${m.error ? ` (${m.error})` : ""}`);
-    }
+    else if (status !== "complete") faults.push(`shard ${index} ${status}${m.error ? ` (${m.error})` : ""}`);
   }
   for (const [name, m] of manifests) {
     if (m === undefined) continue;
