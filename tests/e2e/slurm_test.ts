@@ -5,6 +5,7 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { flybrain, oneLine, ROOT, run } from "../_cli.ts";
+import { trainingFiles } from "../_training_files.ts";
 
 /** Whether this machine can run the local cluster (CI always must). */
 function clusterPossible(): boolean {
@@ -186,6 +187,37 @@ Deno.test({
           match(log, /Resuming .*shards\/0: [12] of 2 networks done/);
         },
       });
+    } finally {
+      await run("bash", [`${ROOT}scripts/slurm/down.sh`]);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "flybrain slurm train_rd_model on a local cluster: 3 samples over 2 tasks merge into a single run's models and tables",
+  ignore: !clusterPossible(),
+  sanitizeResources: false,
+  fn: async () => {
+    const args = [
+      ...["--n", "12", "--nle", "3", "--log_nle", "3", "--loss", "MSE", "--activation", "tanh_pos"],
+      ...["--n_samples", "3", "--n_epochs", "4", "--log_every", "2", "--tsim", "10", "--quiet"],
+    ];
+    await sh("bash", `${ROOT}scripts/slurm/up.sh`);
+    try {
+      const single = await Deno.makeTempDir();
+      const ref = await flybrain("train_rd_model", ...args, "--out", single);
+      equal(ref.code, 0, ref.stderr);
+      const out = await Deno.makeTempDir();
+      const r = await flybrain("slurm", "train_rd_model", ...args, "--out", out, "--array", "2", "--submit");
+      equal(r.code, 0, r.stderr);
+      const job = JSON.parse(r.stdout);
+      await waitFor([job.array, job.merge]);
+      equal(await jobField(job.merge, "JobState"), "COMPLETED");
+      deepEqual(trainingFiles(out), trainingFiles(single));
+      const manifest = JSON.parse(Deno.readTextFileSync(`${job.run}/manifest.json`));
+      deepEqual([manifest.status, manifest.shards.length], ["complete", 2]);
+      ok(trainingFiles(out).some((f) => f.includes("/sample2/epoch4.json:")));
     } finally {
       await run("bash", [`${ROOT}scripts/slurm/down.sh`]);
     }

@@ -5,6 +5,7 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { flybrain, flybrainArgs, oneLine, processTree, ROOT } from "../_cli.ts";
+import { trainingFiles } from "../_training_files.ts";
 
 /** A small train_rd_model with masks and gains, without its epochs. */
 const RD_BASE = [
@@ -15,31 +16,6 @@ const RD_BASE = [
 const RD = [...RD_BASE, "--n_epochs", "5"];
 const RD_RUN =
   "tanh_pos_Weightstrue_Shiftsfalse_Gainstrue_N12_lr0.001_NLE3_Epochs5_MSE_g1_Tons0.2_Tsim10_dt0.1";
-
-/**
- * Every file of the training runs of an output root (`logs/` but manifests and shards, and
- * `models/`), its bytes as text; `training.csv` without its last column, `seconds` (compute time).
- */
-function trainingFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (
-      const e of Array.from(Deno.readDirSync(`${root}/${dir}`)).sort((a, b) => a.name.localeCompare(b.name))
-    ) {
-      const path = `${dir}/${e.name}`;
-      if (e.name === "manifest.json" || e.name === "shards") continue;
-      if (e.isDirectory) walk(path);
-      else if (e.name === "training.csv") {
-        const lines = Deno.readTextFileSync(`${root}/${path}`).trimEnd().split("\n");
-        equal(lines[0].split(",").at(-1), "seconds");
-        out.push(`${path}: ${lines.map((l) => l.split(",").slice(0, -1).join(",")).join("\n")}`);
-      } else out.push(`${path}: ${Deno.readFileSync(`${root}/${path}`).join()}`);
-    }
-  };
-  walk("logs");
-  walk("models");
-  return out;
-}
 
 /** Runs `flybrain args --out root`, which must succeed. */
 async function ok0(root: string, ...args: string[]): Promise<string> {
