@@ -200,6 +200,8 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; sa
   const training: Row<typeof TRAINING_TABLE>[] = [];
   const spectra: Row<typeof TRAINING_SPECTRA_TABLE>[] = [];
   const trainers = samples.map((s) => new Trainer(s.network, s.options));
+  // A shard checks its folder first: it may hold another command's shard.
+  const shardRun = shard === undefined ? undefined : await enterShard(spec, shard);
   // A whole run resumes from its folder; a shard from its folder in the run folder (its rows) and
   // the run's models (the checkpoints), whenever they are there.
   const runDir = shard === undefined
@@ -225,7 +227,6 @@ export async function runTraining(spec: TrainingSpec): Promise<{ dir: string; sa
       started.add(p);
     });
   }
-  const shardRun = shard === undefined ? undefined : await enterShard(spec, shard);
   const run = await WorkflowRun.open({
     ...spec,
     ...shardRun,

@@ -174,3 +174,19 @@ Deno.test("training shards: bad shards refused in one line (exit 2, nothing writ
   equal(into.code, 2);
   match(oneLine(into) ?? into.stderr, /^error: Cannot run shard 0\/2 in .*: it holds a whole or merged run$/);
 });
+
+Deno.test("a resumed training whose samples stand at different epochs (one lost its checkpoint) ends with the files of an uninterrupted run", async () => {
+  const out = await Deno.makeTempDir();
+  await ok0(`${out}/whole`, "train_rd_model", ...RD);
+  await ok0(`${out}/resumed`, "train_rd_model", ...RD);
+  const dir = `${out}/resumed/logs/train_rd_model/${RD_RUN}`;
+  // Sample 1 lost its checkpoint: it trains again from epoch 0 while samples 0 and 2 are done.
+  Deno.removeSync(`${out}/resumed/models/train_rd_model/${RD_RUN}/sample1/checkpoint.json`);
+  const manifest = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
+  Deno.writeTextFileSync(`${dir}/manifest.json`, JSON.stringify({ ...manifest, status: "interrupted" }));
+  const resumed = await flybrain("train_rd_model", "--resume", dir, "--out", `${out}/resumed`, "--json");
+  equal(resumed.code, 0, resumed.stderr);
+  match(resumed.stderr, /Resuming .* at epoch 0/);
+  deepEqual(JSON.parse(resumed.stdout).samples.map((s: { sample: number }) => s.sample), [1]);
+  deepEqual(trainingFiles(`${out}/resumed`), trainingFiles(`${out}/whole`));
+});
