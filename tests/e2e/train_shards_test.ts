@@ -173,6 +173,15 @@ Deno.test("training shards: bad shards refused in one line (exit 2, nothing writ
   const into = await flybrain("train_rd_model", ...tiny, "--shard", "0/2", "--out", whole);
   equal(into.code, 2);
   match(oneLine(into) ?? into.stderr, /^error: Cannot run shard 0\/2 in .*: it holds a whole or merged run$/);
+  // flybrain slurm checks a training's options (a Trainer of its first sample) before creating anything.
+  const empty = await Deno.makeTempDir();
+  const slurm = await flybrain(
+    ...["slurm", "train_rd_model", "--n", "5", "--nle", "2", "--loss", "MSE", "--activation", "tanh"],
+    ...["--train_gains", "true", "--out", empty, "--array", "2"],
+  );
+  equal(slurm.code, 2);
+  match(oneLine(slurm) ?? slurm.stderr, /^error: Cannot train gains or shifts of the tanh activation/);
+  equal(Array.from(Deno.readDirSync(empty)).length, 0);
 });
 
 Deno.test("a resumed training whose samples stand at different epochs (one lost its checkpoint) ends with the files of an uninterrupted run", async () => {
