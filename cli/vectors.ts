@@ -16,6 +16,7 @@ import {
   stringifyJson,
   tableCells,
   type TableSchema,
+  type Threads,
   VECTORS_ANGLES_TABLE,
   VECTORS_DEFAULTS,
   VECTORS_FTLE_TABLE,
@@ -32,6 +33,7 @@ import {
   networkOptions,
   type SpectrumFlags,
   spectrumOptions,
+  threadsOption,
   workflowFolders,
 } from "./_options.ts";
 import { nonNegative, number, positiveInt } from "./_parsers.ts";
@@ -48,6 +50,7 @@ interface VectorsFlags extends NetworkFlags, SpectrumFlags, PlanFlags {
   save?: string;
   out?: string;
   json?: boolean;
+  threads: Threads;
 }
 
 /** A readable table of the result. */
@@ -177,6 +180,7 @@ export const vectorsCommand = planOptions(spectrumOptions(
       folders: workflowFolders("vectors"),
     }),
   )
+  .addOption(threadsOption())
   .option("--json", "print one JSON object instead of a table")
   .action(async (opts: VectorsFlags) => {
     const start = new Date().toISOString();
@@ -192,6 +196,7 @@ export const vectorsCommand = planOptions(spectrumOptions(
       res = core.covariantVectors(file.network, { ...options, onProgress: (p) => bar.report(p) });
     } finally {
       bar.stop();
+      core.close();
     }
     const n = file.network.n;
     const k = res.exponents.length;
@@ -219,6 +224,7 @@ export const vectorsCommand = planOptions(spectrumOptions(
         },
         seed: o.seed ?? 0,
         workers: 1,
+        threads: core.threads,
       }, dir);
       manifest.start = start;
       for (const [name, data] of runFiles(res, json)) {

@@ -88,6 +88,42 @@ Deno.test("spectrumGradient() gives the same loss and gradient bits with 1, 2 an
   }
 });
 
+Deno.test("covariantVectors() gives the same bits with 1, 2 and 3 threads (dense and sparse, f64 and f32, R stored and recomputed)", () => {
+  for (
+    const [kernels, precision, maxTapeBytes] of [
+      ["dense", "f64", undefined],
+      ["sparse", "f64", undefined],
+      ["dense", "f32", undefined],
+      ["sparse", "f32", undefined],
+      ["dense", "f64", 2000],
+    ] as const
+  ) {
+    const net = kernels === "dense" ? randomNetwork({ n: 67, g: 2.5, seed: 12 }) : sparseNetwork(67, 12);
+    const options = {
+      nle: 19,
+      tsim: 6,
+      ttr: 1,
+      tframe: 1,
+      samples: 7,
+      seed: 3,
+      kernels,
+      precision,
+      maxTapeBytes,
+    };
+    const [one, ...more] = cores.map((c) => c.covariantVectors(net, options));
+    equal(one.kernels, kernels);
+    equal(one.recomputed, maxTapeBytes !== undefined);
+    for (const r of more) {
+      deepEqual(bits(r.vectors), bits(one.vectors));
+      deepEqual(bits(r.states), bits(one.states));
+      deepEqual(bits(r.exponents), bits(one.exponents));
+      deepEqual(bits(r.clvExponents), bits(one.clvExponents));
+      deepEqual(bits(r.ftle.mean), bits(one.ftle.mean));
+      deepEqual(bits(r.localisation.ipr.mean), bits(one.localisation.ipr.mean));
+    }
+  }
+});
+
 Deno.test("a short training run ends with the same parameters with 1, 2 and 3 threads", async () => {
   const finals: string[][] = [];
   for (const c of cores) {

@@ -1,13 +1,15 @@
 import { equal, match } from "node:assert/strict";
 import { flybrain } from "../_cli.ts";
 
-Deno.test("flybrain spectrum and gradient print the same numbers with --threads 1, 2 and 3", async () => {
+Deno.test("flybrain spectrum, gradient and vectors print the same numbers with --threads 1, 2 and 3", async () => {
   const withoutSeconds = (stdout: string) => stdout.replace(/"seconds":[^,}]*/, "");
   for (
     const args of [
       ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json"],
       ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json", "--kernels", "sparse"],
       ["gradient", "--n", "45", "--nle", "10", "--tsim", "3", "--loss", "MSE", "--json"],
+      ["vectors", "--n", "50", "--g", "3", "--nle", "12", "--tsim", "6", "--samples", "4", "--json"],
+      ["vectors", "--n", "50", "--g", "3", "--nle", "12", "--tsim", "6", "--json", "--kernels", "sparse"],
     ]
   ) {
     const outs: string[] = [];

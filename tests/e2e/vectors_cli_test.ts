@@ -59,6 +59,8 @@ Deno.test("flybrain vectors --out writes the CSVs, the vectors and a manifest; -
     `${dir}/clv.npy`,
     "--out",
     `${dir}/runs`,
+    "--threads",
+    "2",
     "--json",
   );
   equal(r.code, 0, r.stderr);
@@ -73,6 +75,7 @@ Deno.test("flybrain vectors --out writes the CSVs, the vectors and a manifest; -
   const manifest = JSON.parse(await Deno.readTextFile(`${run}/manifest.json`));
   equal(manifest.status, "complete");
   equal(manifest.options.tbkw, 10);
+  equal(manifest.threads, 2);
   deepEqual(manifest.files.toSorted(), [
     "angles.csv",
     "clv.npy",
