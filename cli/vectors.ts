@@ -215,7 +215,10 @@ export const vectorsCommand = planOptions(spectrumOptions(
         options: {
           network: opts.network ?? file.source,
           n,
-          ...Object.fromEntries(Object.entries(o).filter(([key]) => key !== "h0" && key !== "q0")),
+          activation: file.network.activation,
+          ...(opts.network === undefined ? { g: opts.g } : {}),
+          // The spectrum's options only (the other flags, such as a random network's --n, are not the run's).
+          ...Object.fromEntries(Object.keys(SPECTRUM_DEFAULTS).map((key) => [key, o[key as keyof typeof o]])),
           nle: k,
           tbkw: res.steps.backward * o.dt,
           samples: res.times.length,

@@ -168,6 +168,7 @@ export {
   readRun,
   readTable,
   readTableRows,
+  readTypeShares,
   type RunData,
   runFiles,
   type RunTables,

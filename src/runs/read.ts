@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { TypeShares } from "../_clv_analysis.ts";
 import { type CsvRecords, parseCsvRecords } from "../csv.ts";
 import {
   type Column,
@@ -15,6 +16,7 @@ import {
   parseManifest,
   type Row,
   type TableSchema,
+  VECTORS_TYPE_SHARES_TABLE,
   type Workflow,
   WORKFLOW_TABLES,
 } from "./schema.ts";
@@ -77,6 +79,55 @@ export function readTableRows<S extends TableSchema>(schema: S, text: string): R
   return rows.map((row) => Object.fromEntries(kept.map((c) => [c, row[c]])) as Row<S>);
 }
 
+/**
+ * Reads a `vectors` run's `type_shares.csv` back into the shares of each vector (columns i = 1…k)
+ * per cell type (in the order of the file) and on E/I neurons; throws naming the file and line
+ * when a row is not a vector index, a known group or a share.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * const shares = readTypeShares(
+ *   "i,group,name,share\n1,type,EPG,0.75\n1,type,PEN,0.25\n1,sign,excitatory,1\n1,sign,inhibitory,0\n" +
+ *     "2,type,EPG,0.5\n2,type,PEN,0.5\n2,sign,excitatory,0.5\n2,sign,inhibitory,0.5\n",
+ * );
+ * deepEqual(shares.typeNames, ["EPG", "PEN"]);
+ * deepEqual(Array.from(shares.types), [0.75, 0.5, 0.25, 0.5]); // types × k
+ * deepEqual(Array.from(shares.inhibitory), [0, 0.5]);
+ * ```
+ */
+export function readTypeShares(text: string): TypeShares {
+  const { rows, lines } = records(VECTORS_TYPE_SHARES_TABLE, text);
+  const file = VECTORS_TYPE_SHARES_TABLE.file;
+  const typeNames: string[] = [];
+  const parsed = rows.map((row, r) => {
+    const i = Number(row.i);
+    const share = row.share.trim() === "" ? NaN : Number(row.share);
+    const where = `${file}:${lines[r]}`;
+    if (!Number.isInteger(i) || i < 1) {
+      throw new SyntaxError(`${where}: i must be an integer >= 1, got "${row.i}"`);
+    }
+    if (Number.isNaN(share)) throw new SyntaxError(`${where}: share must be a number, got "${row.share}"`);
+    const signed = row.group === "sign" && (row.name === "excitatory" || row.name === "inhibitory");
+    if (row.group !== "type" && !signed) {
+      throw new SyntaxError(
+        `${where}: group must be type or sign (excitatory, inhibitory), got "${row.group},${row.name}"`,
+      );
+    }
+    if (row.group === "type" && !typeNames.includes(row.name)) typeNames.push(row.name);
+    return { i, group: row.group, name: row.name, share };
+  });
+  const k = Math.max(0, ...parsed.map((p) => p.i));
+  const types = new Float64Array(typeNames.length * k).fill(NaN);
+  const excitatory = new Float64Array(k).fill(NaN);
+  const inhibitory = new Float64Array(k).fill(NaN);
+  for (const { i, group, name, share } of parsed) {
+    if (group === "type") types[typeNames.indexOf(name) * k + i - 1] = share;
+    else (name === "excitatory" ? excitatory : inhibitory)[i - 1] = share;
+  }
+  return { typeNames, types, excitatory, inhibitory };
+}
+
 /** The records of a table's text, checked to have the schema's columns. */
 function records(schema: TableSchema, text: string): CsvRecords {
   return parseCsvRecords(text, schema.file, schema.columns);
@@ -93,25 +144,38 @@ type TableOf<S> = S extends TableSchema ? Table<S> : never;
 
 /** A run as read: its manifest and its tables, typed by its workflow. */
 export type RunData = {
-  [W in Workflow]: { workflow: W; manifest: Manifest; tables: RunTables<W> };
+  [W in Workflow]: {
+    workflow: W;
+    manifest: Manifest;
+    tables: RunTables<W>;
+    /** The cell-type shares of a `vectors` run of a network with types (`type_shares.csv`). */
+    typeShares?: TypeShares;
+  };
 }[Workflow];
 
+/** Tables with text cells a workflow's runs may have, each read by its own reader (not {@linkcode readTable}). */
+const TEXT_TABLES: Partial<Record<Workflow, readonly TableSchema[]>> = {
+  vectors: [VECTORS_TYPE_SHARES_TABLE],
+};
+
 /**
- * The files to fetch to read a run: its manifest's workflow's required tables and the optional
- * ones its manifest lists.
+ * The files to fetch to read a run: its manifest's workflow's required tables, and the optional
+ * ones and text tables its manifest lists.
  */
 export function runFiles(manifest: Manifest): string[] {
   const { required, optional } = WORKFLOW_TABLES[manifest.workflow];
   const listed = new Set(manifest.files);
   return [
     ...Object.values(required).map((s) => s.file),
-    ...Object.values(optional).map((s) => s.file).filter((f) => listed.has(f)),
+    ...[...Object.values(optional), ...(TEXT_TABLES[manifest.workflow] ?? [])].map((s) => s.file)
+      .filter((f) => listed.has(f)),
   ];
 }
 
 /**
- * Reads a run from the texts of its files by name (`manifest.json` and its CSV tables); a
- * missing optional table is left out, a missing required one is an error.
+ * Reads a run from the texts of its files by name (`manifest.json` and its CSV tables, with a
+ * vectors run's `type_shares.csv`); a missing optional table is left out, a missing required
+ * one is an error.
  */
 export function readRun(texts: Readonly<Record<string, string>>): RunData {
   const manifestText = texts[MANIFEST_FILE];
@@ -134,5 +198,9 @@ export function readRun(texts: Readonly<Record<string, string>>): RunData {
     const text = texts[schema.file];
     if (text !== undefined) tables[key] = readTable(schema, text);
   }
-  return { workflow: manifest.workflow, manifest, tables } as RunData;
+  const shares = texts[VECTORS_TYPE_SHARES_TABLE.file];
+  const typeShares = manifest.workflow === "vectors" && shares !== undefined
+    ? readTypeShares(shares)
+    : undefined;
+  return { workflow: manifest.workflow, manifest, tables, ...(typeShares && { typeShares }) } as RunData;
 }

@@ -14,6 +14,7 @@ import {
   networkFileName,
   readRun,
   readTable,
+  readTypeShares,
   type Row,
   type RunData,
   runFiles,
@@ -211,4 +212,22 @@ Deno.test("rows are written in the schema's column order; a missing value or col
   const _wrong: Row<typeof TRAINING_SPECTRA_TABLE> = { sample: 0, epoch: 0, i: 1, lambda_1: 0 };
   // @ts-expect-error: spectra.csv has no column "loss"
   const _missing = (t: ReturnType<typeof readTable<typeof TRAINING_SPECTRA_TABLE>>) => t.col.loss;
+});
+
+Deno.test("type_shares.csv reads back per type and vector; a bad row is an error naming file and line", () => {
+  const header = "i,group,name,share\n";
+  const shares = readTypeShares(`${header}2,type,PEN,0.5\n1,type,EPG,0.9\n1,type,PEN,0.1\n2,type,EPG,0.5\n`);
+  deepEqual(shares.typeNames, ["PEN", "EPG"]);
+  deepEqual(Array.from(shares.types), [0.1, 0.5, 0.9, 0.5]);
+  ok(shares.excitatory.every(Number.isNaN), "no sign rows: no E/I shares");
+  for (
+    const [row, message] of [
+      ["x,type,EPG,0.5", /type_shares.csv:2: i must be an integer >= 1, got "x"$/],
+      ["1,type,EPG,", /type_shares.csv:2: share must be a number, got ""$/],
+      ["1,sign,neutral,0.5", /type_shares.csv:2: group must be type or sign/],
+    ] as const
+  ) {
+    throws(() => readTypeShares(`${header}${row}\n`), message);
+  }
+  throws(() => readTypeShares("i,group,share\n"), /type_shares.csv:1: missing column\(s\) name/);
 });

@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { randomNetwork, writeNetwork } from "../../src/deno.ts";
+import { randomNetwork, readTypeShares, writeNetwork } from "../../src/deno.ts";
 import { flybrain, oneLine, skipWithout } from "../_cli.ts";
 
 Deno.test("flybrain vectors --json prints exponents, CLV exponents, localisation, angles, finite-time exponents and times", async () => {
@@ -76,6 +76,9 @@ Deno.test("flybrain vectors --out writes the CSVs, the vectors and a manifest; -
   equal(manifest.status, "complete");
   equal(manifest.options.tbkw, 10);
   equal(manifest.threads, 2);
+  equal(manifest.options.n, n, "the network file's n, not --n's default");
+  equal(manifest.options.activation, net.activation);
+  equal(manifest.options.json, undefined, "flags that are not options are not recorded");
   deepEqual(manifest.files.toSorted(), [
     "angles.csv",
     "clv.npy",
@@ -90,6 +93,10 @@ Deno.test("flybrain vectors --out writes the CSVs, the vectors and a manifest; -
   ok(summary[0].startsWith("i,lambda_qr,stderr_qr,lambda_clv,stderr_clv,ipr"));
   const shares = (await Deno.readTextFile(`${run}/type_shares.csv`)).trim().split("\n");
   equal(shares.length, 1 + 3 * 4);
+  const read = readTypeShares(await Deno.readTextFile(`${run}/type_shares.csv`));
+  deepEqual(read.typeNames, json.typeShares.typeNames);
+  deepEqual(Array.from(read.types), json.typeShares.types.flat(), "the shares read back to the same doubles");
+  deepEqual(Array.from(read.excitatory), json.typeShares.excitatory);
   deepEqual(await Deno.readFile(`${run}/clv.npy`), await Deno.readFile(`${dir}/clv.npy`));
   if (skipWithout("numpy")) return;
   const out = new Deno.Command("/usr/bin/python3", {

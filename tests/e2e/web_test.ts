@@ -16,7 +16,13 @@ import { zipSync } from "fflate";
 import { npyBytes, randomNetwork } from "../../src/mod.ts";
 import { flybrain, ROOT, skipWithout } from "../_cli.ts";
 import { deno, launchChromium, SCREENSHOTS, type Server, serveStatic, startServer } from "../_browser.ts";
-import { CONVERGENCE_SPECTRUM_TABLE, readTable } from "../../src/mod.ts";
+import {
+  CONVERGENCE_SPECTRUM_TABLE,
+  readTable,
+  readTableRows,
+  VECTORS_TYPE_SHARES_TABLE,
+} from "../../src/mod.ts";
+import { sequentialAt } from "../../web/app/_colors.ts";
 
 const FIXTURES = `${ROOT}tests/fixtures/runs`;
 const RUNS = {
@@ -27,6 +33,8 @@ const RUNS = {
   training:
     "data/logs/train_rd_model/tanh_Weightstrue_Shiftsfalse_Gainsfalse_N20_lr0.001_NLE3_Epochs4_MSE_g1_Tons0.2_Tsim20_dt0.1/",
   vectors: "data/logs/vectors/tanh_N60_NLE6_Tons0.2_Tsim20_samples21/",
+  /** The EB connectome with its 10 cell-body-fiber types (flybrain connectome --subpopulation cell_fibers). */
+  vectorsTypes: "data/logs/vectors/tanh_pos_N429_NLE8_Tons0.2_Tsim20_samples21/",
 };
 
 async function rawGet(url: string, path: string): Promise<string> {
@@ -393,13 +401,15 @@ browserTest("the explorer stays responsive and cancels a long run", async (page,
   equal(await page.getAttribute("body", "data-ready"), null);
 });
 
-const views: [string, string[], string[]][] = [
-  ["convergence", [RUNS.convergence], ["convergence", "final-spectrum"]],
-  ["transition", [RUNS.transition], ["lambda-max"]],
-  ["transition-spectra", [RUNS.spectra], ["lambda-max", "dimension-entropy", "spectra"]],
-  ["training", [RUNS.training], ["loss", "lambda-max", "grad-norms", "spectra"]],
-  ["compare-transition", [RUNS.transition, RUNS.transition60], ["lambda-max"]],
-  ["vectors", [RUNS.vectors], ["clv-exponents", "participation", "angles", "ftle"]],
+/** Views: name, runs, the uPlot charts, and the heat maps drawn after them. */
+const views: [string, string[], string[], string[]][] = [
+  ["convergence", [RUNS.convergence], ["convergence", "final-spectrum"], []],
+  ["transition", [RUNS.transition], ["lambda-max"], []],
+  ["transition-spectra", [RUNS.spectra], ["lambda-max", "dimension-entropy", "spectra"], []],
+  ["training", [RUNS.training], ["loss", "lambda-max", "grad-norms", "spectra"], []],
+  ["compare-transition", [RUNS.transition, RUNS.transition60], ["lambda-max"], []],
+  ["vectors", [RUNS.vectors], ["clv-exponents", "participation", "angles", "ftle"], []],
+  ["vectors-types", [RUNS.vectorsTypes], ["clv-exponents", "participation", "ftle"], ["type-shares"]],
 ];
 
 /** Opens the viewer on runs and waits until it has drawn them. */
@@ -414,7 +424,7 @@ async function svgOf(page: Page, base: string, runs: string[], chart: string): P
   return await exportSvg(page, chart);
 }
 
-for (const [name, runs, charts] of views) {
+for (const [name, runs, charts, heatmaps] of views) {
   browserTest(`the viewer plots ${name} legibly at 1280 and 1920 px`, async (page, base) => {
     for (const width of [1280, 1920]) {
       await page.setViewportSize({ width, height: 900 });
@@ -422,8 +432,9 @@ for (const [name, runs, charts] of views) {
       equal(await page.textContent("#status"), "");
       deepEqual(
         await page.locator("figure.chart").evaluateAll((els) => els.map((e) => e.id)),
-        charts.map((c) => `chart-${c}`),
+        [...charts, ...heatmaps].map((c) => `chart-${c}`),
       );
+      equal(await page.locator("figure.chart svg.heatmap").count(), heatmaps.length);
       equal(await page.locator("figure.chart canvas").count(), charts.length);
       ok((await page.textContent(".manifest"))?.includes('"workflow"'));
       match(await page.textContent(".manifest-table") ?? "", /command\s*flybrain /);
@@ -502,6 +513,82 @@ browserTest(
     const angles = await exportSvg(page, "angles");
     equal(angles.errorBars, 0);
     ok(angles.yTicks.every((v) => Number(v) >= 0 && Number(v) <= 1), `a CDF: ${angles.yTicks}`);
+  },
+);
+
+browserTest(
+  "a vectors run with cell types shows a heat map: a cell per type and vector, coloured and titled by its share in type_shares.csv",
+  async (page, base) => {
+    const dir = `${FIXTURES}/${RUNS.vectorsTypes.replace("data/", "")}`;
+    const rows = readTableRows(VECTORS_TYPE_SHARES_TABLE, await Deno.readTextFile(`${dir}type_shares.csv`))
+      .filter((r) => r.group === "type");
+    const max = Math.max(...rows.map((r) => Number(r.share)));
+    await view(page, base, [RUNS.vectorsTypes]);
+    const cells = await page.locator("#chart-type-shares svg.heatmap rect.cell").evaluateAll((els) =>
+      els.map((e) => ({
+        key: `${e.getAttribute("data-row")} ${e.getAttribute("data-column")}`,
+        value: e.getAttribute("data-value"),
+        fill: e.getAttribute("fill"),
+        title: e.querySelector("title")?.textContent ?? "",
+      }))
+    );
+    equal(rows.length, 10 * 8, "10 cell types × 8 vectors in the CSV");
+    equal(cells.length, rows.length, "one cell per type and vector");
+    const byKey = new Map(cells.map((c) => [c.key, c]));
+    equal(byKey.size, cells.length);
+    for (const r of rows) {
+      const cell = byKey.get(`${r.name} ${r.i}`);
+      ok(cell, `no cell for ${r.name}, vector ${r.i}`);
+      equal(cell.value, r.share);
+      equal(cell.fill, sequentialAt(Number(r.share) / max), `${r.name}, vector ${r.i}`);
+      equal(
+        cell.title,
+        `${r.name}, exponent index i ${r.i}: share ${Number(Number(r.share).toPrecision(4))}`,
+      );
+    }
+    ok(new Set(cells.map((c) => c.fill)).size > 10, "the colours tell the shares apart");
+    const texts = (sel: string) =>
+      page.locator(`#chart-type-shares svg.heatmap ${sel}`).evaluateAll((els) =>
+        els.map((e) => e.textContent)
+      );
+    deepEqual(await texts("text.axis-label"), ["exponent index i", "cell type"]);
+    deepEqual(await texts("text.tick-x"), ["1", "2", "3", "4", "5", "6", "7", "8"]);
+    deepEqual(await texts("text.tick-y"), [...new Set(rows.map((r) => r.name))]);
+    deepEqual(await texts(".color-scale text.scale-label"), ["share"]);
+    deepEqual(await texts(".color-scale text.scale-tick"), [
+      "0",
+      String(Number((max / 2).toPrecision(2))),
+      String(Number(max.toPrecision(2))),
+    ]);
+    // The export: the same cells, with the title, as a vector SVG; the CSV has one line per cell.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#chart-type-shares button.svg"),
+    ]);
+    equal(download.suggestedFilename(), "type-shares.svg");
+    const svg = await Deno.readTextFile(await download.path());
+    await Deno.writeTextFile(`${SCREENSHOTS}/export-type-shares.svg`, svg);
+    const exported = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+      return {
+        parseError: doc.querySelector("parsererror") !== null,
+        cells: doc.querySelectorAll("rect.cell").length,
+        title: [...doc.querySelectorAll("text.title")].map((e) => e.textContent).join(" "),
+      };
+    }, svg);
+    deepEqual(exported, {
+      parseError: false,
+      cells: 80,
+      title: "Share of each covariant vector's squared weight per cell type (time average)",
+    });
+    await page.click("#chart-type-shares button.csv");
+    const csv = (await page.evaluate(() => navigator.clipboard.readText())).trim().split("\n");
+    equal(csv[0], "cell type,exponent index i,share");
+    equal(csv.length, 1 + 80);
+    ok(csv.includes(`${rows[0].name},${rows[0].i},${rows[0].share}`), csv.slice(0, 3).join(" "));
+    // A run of a network without types has no heat map.
+    await view(page, base, [RUNS.vectors]);
+    equal(await page.locator("#chart-type-shares").count(), 0);
   },
 );
 

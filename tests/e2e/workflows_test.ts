@@ -343,7 +343,7 @@ Deno.test("flybrain runs lists the runs of an output root with workflow, status,
   equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split("\n");
   ok(/^workflow +run +status +progress +start +end +size$/.test(lines[0]), lines[0]);
-  equal(lines.length, 7);
+  equal(lines.length, 8);
   ok(
     /^transition_2_chaos +tanh_N30_nSample3_tSim50_dt0\.1_tOns0\.2_weights +complete +15\/15 +2026-11-29 17:06:34 +2026-11-29 17:06:34 +\d/
       .test(lines[3]),
@@ -356,6 +356,7 @@ Deno.test("flybrain runs lists the runs of an output root with workflow, status,
     "transition_2_chaos",
     "transition_2_chaos",
     "transition_2_chaos",
+    "vectors",
     "vectors",
   ]);
   const empty = await flybrain("runs", "--out", await Deno.makeTempDir());

@@ -1,6 +1,7 @@
 /**
  * What each workflow's plots show, as plain chart descriptions built from the runs' tables
- * (no drawing here; `_plot.ts` draws them with uPlot, `_svg.ts` writes them as SVG). Samples
+ * (no drawing here; `_plot.ts` draws them with uPlot, `_svg.ts` writes them as SVG, `_heatmap.ts`
+ * draws the heat maps of cell-type shares). Samples
  * (networks) are drawn light behind their bold median, with the interquartile range as a band
  * and block standard errors as error bars where the run has them; the legend lists one entry per
  * colour (per g, per exponent, per sample) and never the zero line. Several runs of one
@@ -18,6 +19,7 @@ import {
   type Workflow,
 } from "../../src/mod.ts";
 import { categorical, sequential } from "./_colors.ts";
+import type { HeatmapSpec } from "./_heatmap.ts";
 import { distinctLabels } from "./_labels.ts";
 import type { Run, RunOf } from "./_run.ts";
 
@@ -576,6 +578,37 @@ export function vectorsCharts(runs: RunOf<"vectors">[], labels: string[]): Chart
     integerX: true,
   });
   return charts;
+}
+
+/**
+ * Heat maps of vectors runs of networks with cell types: the time-averaged share of each
+ * vector's squared weight (columns, i) on each cell type (rows), one map per run that has them.
+ */
+export function typeShareMaps(runs: RunOf<"vectors">[], labels: string[]): HeatmapSpec[] {
+  const maps: HeatmapSpec[] = [];
+  runs.forEach((run, r) => {
+    const shares = run.typeShares;
+    if (shares === undefined) return;
+    const k = shares.excitatory.length;
+    maps.push({
+      id: runs.length > 1 ? `type-shares-${r + 1}` : "type-shares",
+      title: `${
+        prefix(labels[r])
+      }Share of each covariant vector's squared weight per cell type (time average)`,
+      xLabel: "exponent index i",
+      yLabel: "cell type",
+      valueLabel: "share",
+      rows: shares.typeNames,
+      columns: Array.from({ length: k }, (_, i) => i + 1),
+      values: shares.types,
+    });
+  });
+  return maps;
+}
+
+/** The heat maps of runs of one workflow (vectors runs with cell types; none for the others). */
+export function heatmapsFor(runs: Run[], labels: string[]): HeatmapSpec[] {
+  return runs[0]?.workflow === "vectors" ? typeShareMaps(ofWorkflow(runs, ["vectors"]), labels) : [];
 }
 
 function ofWorkflow<W extends Workflow>(runs: Run[], workflows: readonly W[]): RunOf<W>[] {

@@ -1,6 +1,6 @@
 /**
  * Colours of the plots: a categorical palette for unordered series (samples, runs, exponents),
- * a sequential scale for ordered ones (values of g), and the light variant of a colour that
+ * a sequential scale for ordered ones (values of g) and for colour-coded values (heat maps), and the light variant of a colour that
  * draws the individual samples behind their bold median.
  *
  * @module
@@ -49,8 +49,23 @@ function hex(rgb: number[]): string {
  * ```
  */
 export function sequential(k: number, count: number): string {
-  const t = count <= 1 ? 0 : k / (count - 1);
-  const pos = t * (SEQUENTIAL.length - 1);
+  return sequentialAt(count <= 1 ? 0 : k / (count - 1));
+}
+
+/**
+ * The colour of the sequential scale at t in [0, 1] (clamped): dark purple at 0, green at 1, for
+ * colour-coded values such as a heat map's.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * equal(sequentialAt(0), "#440154");
+ * equal(sequentialAt(0.5), "#21918c");
+ * equal(sequentialAt(2), "#aac828");
+ * ```
+ */
+export function sequentialAt(t: number): string {
+  const pos = Math.min(1, Math.max(0, t)) * (SEQUENTIAL.length - 1);
   const lo = Math.min(Math.floor(pos), SEQUENTIAL.length - 2);
   const f = pos - lo;
   return hex(SEQUENTIAL[lo].map((c, j) => c + (SEQUENTIAL[lo + 1][j] - c) * f));

@@ -216,14 +216,23 @@ function download(href: string, name: string): void {
   a.remove();
 }
 
-/** Draws `spec` into a new figure appended to `parent`: title, exports, plot and legend. */
-export function drawChart(parent: HTMLElement, spec: ChartSpec): DrawnChart {
+/**
+ * A figure appended to `parent` (`figure.chart#chart-<id>`): its caption (the title and the SVG,
+ * PNG and Copy CSV buttons, which call `svg` and `csv` when clicked) and an empty plot area.
+ */
+export function exportableFigure(
+  parent: HTMLElement,
+  id: string,
+  titleText: string,
+  svg: () => string,
+  csv: () => string,
+): { figure: HTMLElement; area: HTMLElement } {
   const figure = document.createElement("figure");
   figure.className = "chart";
-  figure.id = `chart-${spec.id}`;
+  figure.id = `chart-${id}`;
   const head = document.createElement("figcaption");
   const title = Object.assign(document.createElement("span"), {
-    textContent: spec.title,
+    textContent: titleText,
     className: "title",
   });
   const svgButton = button("SVG", "svg", "Save this plot as SVG (vector)");
@@ -235,6 +244,38 @@ export function drawChart(parent: HTMLElement, spec: ChartSpec): DrawnChart {
   head.append(title, tools);
   const area = document.createElement("div");
   area.className = "plot";
+  figure.append(head, area);
+  parent.append(figure);
+  svgButton.addEventListener("click", () => {
+    const url = URL.createObjectURL(new Blob([svg()], { type: "image/svg+xml" }));
+    download(url, `${id}.svg`);
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  pngButton.addEventListener("click", async () => download(await svgToPng(svg()), `${id}.png`));
+  csvButton.addEventListener("click", async () => {
+    const text = csv();
+    try {
+      await navigator.clipboard.writeText(text);
+      csvButton.textContent = "Copied";
+    } catch {
+      // No clipboard (permission refused, insecure context): save the file instead.
+      download(`data:text/csv;charset=utf-8,${encodeURIComponent(text)}`, `${id}.csv`);
+    }
+    setTimeout(() => (csvButton.textContent = "Copy CSV"), 1500);
+  });
+  return { figure, area };
+}
+
+/** Draws `spec` into a new figure appended to `parent`: title, exports, plot and legend. */
+export function drawChart(parent: HTMLElement, spec: ChartSpec): DrawnChart {
+  const drawn: { plot?: uPlot } = {}; // the plot, once drawn below (the exports run on click)
+  const { figure, area } = exportableFigure(
+    parent,
+    spec.id,
+    spec.title,
+    () => chartSvg(drawn.plot!, spec),
+    () => chartCsv(spec),
+  );
   const legend = document.createElement("ul");
   legend.className = "legend";
   for (const e of spec.legend) {
@@ -246,8 +287,7 @@ export function drawChart(parent: HTMLElement, spec: ChartSpec): DrawnChart {
     li.append(Object.assign(document.createElement("span"), { textContent: e.label }));
     legend.append(li);
   }
-  figure.append(head, area, legend);
-  parent.append(figure);
+  figure.append(legend);
 
   const extent = yExtent(spec);
   const width = Math.max(300, area.clientWidth || 800);
@@ -293,29 +333,10 @@ export function drawChart(parent: HTMLElement, spec: ChartSpec): DrawnChart {
     align(spec.series) as uPlot.AlignedData,
     area,
   );
+  drawn.plot = plot;
   new ResizeObserver(() => {
     const w = Math.max(300, area.clientWidth);
     if (w !== plot.width) plot.setSize({ width: w, height: heightFor(w) });
   }).observe(area);
-  svgButton.addEventListener("click", () => {
-    const url = URL.createObjectURL(new Blob([chartSvg(plot, spec)], { type: "image/svg+xml" }));
-    download(url, `${spec.id}.svg`);
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  });
-  pngButton.addEventListener(
-    "click",
-    async () => download(await svgToPng(chartSvg(plot, spec)), `${spec.id}.png`),
-  );
-  csvButton.addEventListener("click", async () => {
-    const csv = chartCsv(spec);
-    try {
-      await navigator.clipboard.writeText(csv);
-      csvButton.textContent = "Copied";
-    } catch {
-      // No clipboard (permission refused, insecure context): save the file instead.
-      download(`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`, `${spec.id}.csv`);
-    }
-    setTimeout(() => (csvButton.textContent = "Copy CSV"), 1500);
-  });
   return { spec, plot, element: figure };
 }

@@ -34,7 +34,8 @@ export function strokeOf(
   return translucent(s.color, (s.style ?? s.glyph) === "points" ? POINT_ALPHA : SAMPLE_ALPHA);
 }
 
-function esc(text: string): string {
+/** Text escaped for SVG/XML content and attributes. */
+export function esc(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
 
@@ -54,7 +55,7 @@ export function swatch(e: LegendEntry, x = 0, y = 0): string {
 }
 
 /** Splits text into lines of at most `chars` characters at spaces. */
-function wrap(text: string, chars: number): string[] {
+export function wrap(text: string, chars: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(" ")) {

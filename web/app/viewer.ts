@@ -7,7 +7,8 @@
  * @module
  */
 
-import { chartsFor } from "./_charts.ts";
+import { chartsFor, heatmapsFor } from "./_charts.ts";
+import { drawHeatmap } from "./_heatmap.ts";
 import { manifestRows } from "./_manifest.ts";
 import { drawChart } from "./_plot.ts";
 import { differingLabels, fetchRun, readRunFiles, type Run } from "./_run.ts";
@@ -146,6 +147,7 @@ async function show(ids: string[]): Promise<void> {
       ? `${runs[0].workflow}: ${runs[0].name}`
       : `${runs[0].workflow}: ${runs.length} runs compared`;
     for (const spec of chartsFor(runs, labels)) drawChart(charts, spec);
+    for (const spec of heatmapsFor(runs, labels)) drawHeatmap(charts, spec);
     manifests.append(manifestTable(runs, labels));
     setStatus("");
   } catch (e) {
