@@ -166,3 +166,12 @@ export function adjointQR(ws: usize, Qp: usize, R: usize, c: usize): void {
 export function adjointFlush(ws: usize): void {
   run(Job.adjointFlush, ws, 0, 0, 0, 0);
 }
+
+/** C ← R⁻¹C for the upper-triangular k×k f64 matrices at R and C (row-major), columns split among the team. */
+export function clvSolve(ws: usize, R: usize, C: usize): void {
+  run(Job.clvSolve, ws, 0, R, C, 0);
+}
+/** V ← V·C in place for the n×k f64 frame V (row-major) and upper-triangular C given column by column at Ct. */
+export function clvProduct(ws: usize, V: usize, Ct: usize): void {
+  run(Job.clvProduct, ws, 0, V, Ct, 0);
+}

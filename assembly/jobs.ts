@@ -4,10 +4,11 @@
 
 import { fork, join, jobDone, nextJob, Team, trapHere } from "./team";
 import { adjointFlush, adjointQR, adjointStep } from "./adjoint";
+import { clvProduct, clvSolve } from "./covariant";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";
 import { Workspace } from "./workspace";
 
-/** Jobs: the step, QR and adjoint kernels over one workspace. */
+/** Jobs: the step, QR, adjoint and covariant-vector kernels over one workspace. */
 export enum Job {
   stateSteps = 0,
   tangentSteps = 1,
@@ -16,6 +17,8 @@ export enum Job {
   adjointStep = 4,
   adjointQR = 5,
   adjointFlush = 6,
+  clvSolve = 7,
+  clvProduct = 8,
 }
 
 /** Thread tid of nt runs its part of a job on workspace ws (f64 or f32 by the workspace). */
@@ -52,6 +55,12 @@ function runJob(
     case Job.adjointFlush:
       if (single) adjointFlush<f32>(ws, tid, nt, team);
       else adjointFlush<f64>(ws, tid, nt, team);
+      break;
+    case Job.clvSolve:
+      clvSolve(ws, p0, p1, tid, nt);
+      break;
+    case Job.clvProduct:
+      clvProduct(ws, p0, p1, tid, nt);
       break;
     default:
       unreachable();

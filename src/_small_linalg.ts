@@ -1,25 +1,10 @@
 /**
- * Small dense linear algebra on the host, for the k×k and n×(few) work of the covariant vectors
- * (the triangular solves of the backward pass, principal angles). Matrices are row-major
+ * Small dense linear algebra on the host, for the n×(few) work of the covariant vectors' analyses
+ * (principal angles). Matrices are row-major
  * Float64Arrays unless stated; all loops run in one fixed order (deterministic).
  *
  * @module
  */
-
-/**
- * X ← R⁻¹X for an upper-triangular k×k R (row-major) and an upper-triangular k×k X (row-major;
- * only its upper triangle is read and written), by back substitution column by column.
- * Cost k³/6 multiply-adds.
- */
-export function solveUpperTriangular(k: number, R: Float64Array, X: Float64Array): void {
-  for (let c = 0; c < k; c++) {
-    for (let i = c; i >= 0; i--) {
-      let s = X[i * k + c];
-      for (let l = i + 1; l <= c; l++) s -= R[i * k + l] * X[l * k + c];
-      X[i * k + c] = s / R[i * k + i];
-    }
-  }
-}
 
 /**
  * Orthonormal basis of the span of `m` columns of an n-row matrix (column j of `A` at

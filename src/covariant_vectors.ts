@@ -15,7 +15,6 @@ import {
   type TypeShares,
   typeShares,
 } from "./_clv_analysis.ts";
-import { solveUpperTriangular } from "./_small_linalg.ts";
 import {
   blockStandardErrors,
   type LyapunovSpectrumOptions,
@@ -170,6 +169,11 @@ export function covariantVectors(
       return ptr;
     };
     const rCore = alloc(k * k * ws.elementBytes);
+    // The backward pass's f64 buffers in the core: R_j and C (row-major), C by columns, one frame.
+    const rSolve = alloc(8 * k * k);
+    const cCore = alloc(8 * k * k);
+    const ctCore = alloc(8 * k * k);
+    const frame = alloc(8 * n * k);
     const packed = (k * (k + 1)) / 2;
     const rBytes = 8 * packed;
     const checkpointBytes = ws.stateBytes + ws.frameBytes;
@@ -252,19 +256,29 @@ export function covariantVectors(
     }
 
     // Backward: C_{j−1} = R_j⁻¹ C_j, unit columns, from a random upper-triangular C.
-    const C = new Float64Array(k * k);
+    // Views of the core's memory, made anew where used (it does not grow during the pass, but a view is cheap).
+    const cView = () => ws.f64View(cCore, k * k);
     const rng = new Rng(o.seed, STREAMS.clv);
-    for (let i = 0; i < k; i++) for (let c = i; c < k; c++) C[i * k + c] = rng.normal();
-    normaliseColumns(k, C);
+    const C0 = cView();
+    C0.fill(0);
+    for (let i = 0; i < k; i++) for (let c = i; c < k; c++) C0[i * k + c] = rng.normal();
+    normaliseColumns(k, C0);
     const clvSums = new Float64Array(k);
     const clvBlocks = new Float64Array(blocks * k);
     const ftleCount = Math.floor(windowIntervals / ftleIntervals);
     const ftleSums = new Float64Array(ftleCount * k);
-    const R = new Float64Array(k * k);
     let loaded = lastSegment;
     const covariant = (b: number) => {
       const s = sampleIndex.get(b);
-      if (s !== undefined) frameTimesTriangular(vectors.subarray(s * n * k, (s + 1) * n * k), n, k, C);
+      if (s === undefined) return;
+      const C = cView();
+      const Ct = ws.f64View(ctCore, k * k);
+      for (let l = 0; l < k; l++) for (let c = l; c < k; c++) Ct[c * k + l] = C[l * k + c];
+      const V = vectors.subarray(s * n * k, (s + 1) * n * k);
+      ws.f64View(frame, n * k).set(V);
+      ws.clvProduct(frame, ctCore);
+      V.set(ws.f64View(frame, n * k));
+      normaliseVectors(V, n, k);
     };
     covariant(total);
     for (let j = total; j >= 1; j--) {
@@ -277,9 +291,10 @@ export function covariantVectors(
         loaded = seg;
       }
       let at = (j - 1 - seg * per) * packed;
+      const R = ws.f64View(rSolve, k * k);
       for (let i = 0; i < k; i++) for (let l = i; l < k; l++) R[i * k + l] = tape[at++];
-      solveUpperTriangular(k, R, C);
-      const logNorms = normaliseColumns(k, C);
+      ws.clvSolve(rSolve, cCore);
+      const logNorms = normaliseColumns(k, cView());
       if (j <= windowIntervals) {
         const blk = blockOf(j);
         const f = Math.floor((j - 1) / ftleIntervals);
@@ -340,31 +355,17 @@ function normaliseColumns(k: number, C: Float64Array): Float64Array {
   return logs;
 }
 
-/**
- * In place: the n×k row-major frame Q becomes V = Q·C (C upper triangular, row-major), then
- * each column is scaled to unit norm with its largest-magnitude entry positive.
- */
-function frameTimesTriangular(Q: Float64Array, n: number, k: number, C: Float64Array): void {
-  const Ct = new Float64Array(k * k); // C column by column, for contiguous inner loops
-  for (let l = 0; l < k; l++) for (let c = l; c < k; c++) Ct[c * k + l] = C[l * k + c];
-  for (let i = 0; i < n; i++) {
-    const row = i * k;
-    for (let c = k - 1; c >= 0; c--) {
-      const col = c * k;
-      let s = 0;
-      for (let l = 0; l <= c; l++) s += Q[row + l] * Ct[col + l];
-      Q[row + c] = s;
-    }
-  }
+/** In place: each column of the n×k row-major V scaled to unit norm with its largest-magnitude entry positive. */
+function normaliseVectors(V: Float64Array, n: number, k: number): void {
   for (let c = 0; c < k; c++) {
     let ss = 0;
     let big = 0;
     for (let i = 0; i < n; i++) {
-      const v = Q[i * k + c];
+      const v = V[i * k + c];
       ss += v * v;
       if (Math.abs(v) > Math.abs(big)) big = v;
     }
     const scale = (big < 0 ? -1 : 1) / Math.sqrt(ss);
-    for (let i = 0; i < n; i++) Q[i * k + c] *= scale;
+    for (let i = 0; i < n; i++) V[i * k + c] *= scale;
   }
 }

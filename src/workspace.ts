@@ -68,6 +68,8 @@ export interface CoreExports {
   adjointStep(ws: number, hT: number, QT: number, tangent: number): void;
   adjointQR(ws: number, Qp: number, R: number, c: number): void;
   adjointFlush(ws: number): void;
+  clvSolve(ws: number, R: number, C: number): void;
+  clvProduct(ws: number, V: number, Ct: number): void;
   wsSetTeam(ws: number, team: number): void;
   teamNew(threads: number): number;
   teamFail(team: number, tid: number): void;
@@ -247,6 +249,22 @@ export class Workspace {
   interval(steps: number): Float64Array {
     this.#x.interval(this.#ptr, steps);
     return this.#view(Field.logs, this.k) as Float64Array;
+  }
+
+  /**
+   * C ← R⁻¹C for upper-triangular k×k f64 matrices (row-major, at addresses from
+   * {@linkcode alloc}; only C's upper triangle is read and written), on the workspace's threads.
+   */
+  clvSolve(R: number, C: number): void {
+    this.#x.clvSolve(this.#ptr, R, C);
+  }
+
+  /**
+   * V ← V·C in place for an n×k f64 frame V (row-major) and an upper-triangular k×k C given
+   * column by column at `Ct` (Ct[c·k + l] = C[l][c]), on the workspace's threads.
+   */
+  clvProduct(V: number, Ct: number): void {
+    this.#x.clvProduct(this.#ptr, V, Ct);
   }
 
   /** Bytes of one element (8 in f64, 4 in f32). */

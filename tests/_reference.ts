@@ -145,3 +145,31 @@ export function logAbsDet(A: Float64Array, n: number): number {
 export function symmetricEigenvalues(S: Float64Array, n: number): number[] {
   return Array.from(jacobiEigenvalues(n, Float64Array.from(S))).sort((a, b) => b - a);
 }
+
+/**
+ * X ← R⁻¹X for upper-triangular k×k R and X (row-major; X's upper triangle), by back
+ * substitution column by column: the twin of the core's clvSolve, in its summation order.
+ */
+export function solveUpperTriangularTwin(k: number, R: Float64Array, X: Float64Array): void {
+  for (let c = 0; c < k; c++) {
+    for (let i = c; i >= 0; i--) {
+      let s = X[i * k + c];
+      for (let l = i + 1; l <= c; l++) s -= R[i * k + l] * X[l * k + c];
+      X[i * k + c] = s / R[i * k + i];
+    }
+  }
+}
+
+/**
+ * V ← V·C in place for an n×k row-major V and an upper-triangular k×k C (row-major): the twin
+ * of the core's clvProduct, in its summation order.
+ */
+export function frameTimesTriangularTwin(V: Float64Array, n: number, k: number, C: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    for (let c = k - 1; c >= 0; c--) {
+      let s = 0;
+      for (let l = 0; l <= c; l++) s += V[i * k + l] * C[l * k + c];
+      V[i * k + c] = s;
+    }
+  }
+}

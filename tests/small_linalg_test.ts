@@ -1,30 +1,6 @@
 import { ok } from "node:assert/strict";
-import {
-  orthonormalColumns,
-  smallestPrincipalAngle,
-  solveUpperTriangular,
-  symmetricEigenvalues,
-} from "../src/_small_linalg.ts";
+import { orthonormalColumns, smallestPrincipalAngle, symmetricEigenvalues } from "../src/_small_linalg.ts";
 import { Rng } from "../src/mod.ts";
-
-Deno.test("solveUpperTriangular() inverts the product of two upper-triangular matrices (seeded)", () => {
-  const k = 7;
-  const rng = new Rng(3, 0);
-  const R = new Float64Array(k * k);
-  const X = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      R[i * k + j] = rng.normal() + (i === j ? 3 : 0);
-      X[i * k + j] = rng.normal();
-    }
-  }
-  const B = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) for (let l = i; l <= j; l++) B[i * k + j] += R[i * k + l] * X[l * k + j];
-  }
-  solveUpperTriangular(k, R, B);
-  for (let i = 0; i < k * k; i++) ok(Math.abs(B[i] - X[i]) < 1e-12, `entry ${i}: ${B[i]} against ${X[i]}`);
-});
 
 Deno.test("smallestPrincipalAngle() gives the angle between two planes of R⁴, down to 1e-9 rad", () => {
   for (const theta of [1e-9, 1e-4, 0.3, 1.2]) {

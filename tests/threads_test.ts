@@ -1,14 +1,16 @@
-import { deepEqual, equal, rejects } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import {
   type Core,
   loadCore,
   type LyapunovSpectrumOptions,
   type Network,
   randomNetwork,
+  Rng,
   train,
   Trainer,
 } from "../src/mod.ts";
 import { core } from "./_fixtures.ts";
+import { frameTimesTriangularTwin, solveUpperTriangularTwin } from "./_reference.ts";
 
 /** Cores with 2 and 3 threads (3 on a 2-core machine must work too), closed after the tests. */
 const threaded: Core[] = [
@@ -86,6 +88,51 @@ Deno.test("spectrumGradient() gives the same loss and gradient bits with 1, 2 an
       deepEqual(bits(g.grad.shifts!), bits(one.grad.shifts!));
     }
   }
+});
+
+Deno.test("the backward-pass kernels clvSolve (C ← R⁻¹C) and clvProduct (V ← V·C) invert and multiply, with their twins' bits for 1, 2 and 3 threads", () => {
+  const [n, k] = [93, 37];
+  const rng = new Rng(7, 0);
+  const R = new Float64Array(k * k);
+  const X = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++) {
+      R[i * k + j] = rng.normal() + (i === j ? 3 : 0);
+      X[i * k + j] = rng.normal();
+    }
+  }
+  const RX = new Float64Array(k * k); // R·X, upper triangular
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++) for (let l = i; l <= j; l++) RX[i * k + j] += R[i * k + l] * X[l * k + j];
+  }
+  const V = Float64Array.from({ length: n * k }, () => rng.normal());
+  const solved = RX.slice();
+  solveUpperTriangularTwin(k, R, solved);
+  solved.forEach((x, i) => ok(Math.abs(x - X[i]) < 1e-12, `entry ${i}: ${x} against ${X[i]}`));
+  const product = V.slice();
+  frameTimesTriangularTwin(product, n, k, X);
+  for (const c of cores) {
+    const ws = c.workspace(n, k);
+    try {
+      const [r, x, ct, v] = [k * k, k * k, k * k, n * k].map((len) => ws.alloc(8 * len));
+      ws.f64View(r, k * k).set(R);
+      ws.f64View(x, k * k).set(RX);
+      ws.clvSolve(r, x);
+      deepEqual(bits(ws.f64View(x, k * k)), bits(solved), `clvSolve, ${c.threads} threads`);
+      const Ct = ws.f64View(ct, k * k);
+      for (let l = 0; l < k; l++) for (let j = l; j < k; j++) Ct[j * k + l] = X[l * k + j];
+      ws.f64View(v, n * k).set(V);
+      ws.clvProduct(v, ct);
+      deepEqual(bits(ws.f64View(v, n * k)), bits(product), `clvProduct, ${c.threads} threads`);
+      for (const p of [r, x, ct, v]) ws.release(p);
+    } finally {
+      ws.free();
+    }
+  }
+  // The product is V·C: check one entry against the plain sum.
+  let sum = 0;
+  for (let l = 0; l <= 5; l++) sum += V[2 * k + l] * X[l * k + 5];
+  ok(Math.abs(product[2 * k + 5] - sum) < 1e-12);
 });
 
 Deno.test("covariantVectors() gives the same bits with 1, 2 and 3 threads (dense and sparse, f64 and f32, R stored and recomputed)", () => {
