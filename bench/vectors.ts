@@ -12,6 +12,7 @@
 import { loadConnectome, loadCore, type Network, randomNetwork, writeFileAtomic } from "../src/deno.ts";
 import { cpuModel } from "./_timing.ts";
 
+const loadBefore = Deno.loadavg();
 const core = await loadCore();
 const two = await loadCore(undefined, { threads: 2 });
 const REPEATS = 3;
@@ -80,6 +81,7 @@ await writeFileAtomic(
         v8: Deno.version.v8,
       },
       note: "shared machine: compare the ratios",
+      loadAverage: { before: loadBefore, after: Deno.loadavg() },
       options: { tsim: 200, tons: 0.2, ttr: 20, tframe: 10, tbkw: 10, samples: 100, precision: "f64" },
       results,
     },
