@@ -31,7 +31,7 @@ import { csrMatvec, csrOuterAdd, csrProduct, packRows } from "./sparse";
 import { barrier, partStart, ROW_UNIT } from "./team";
 import { pack, panelProduct } from "./tangent";
 import { lanesSum, panelWidth } from "./simd";
-import { Workspace, zeroed } from "./workspace";
+import { rowBuffer, Workspace, zeroed } from "./workspace";
 
 /** The adjoint buffers of a workspace. */
 @unmanaged export class Adjoint {
@@ -352,7 +352,7 @@ function sparseProducts<T>(
   packRows<T>(rows, ld, k, kp, 1, ws.dphi + at, QT + at, ws.Xb + packed);
   barrier(team);
   csrOuterAdd<T>(rows, kp, ws.rowPtr + (<usize>r0 << 2), ws.colIdx, ws.Xr + packed, ws.Xb, ws.Wbs, b);
-  const y = ws.y + <usize>tid * (<usize>kp << sh);
+  const y = rowBuffer<T>(ws, tid);
   csrProduct<T>(rows, ld, k + 1, kp, ws.rowPtrT + (<usize>r0 << 2), ws.colIdxT, ws.valuesT, ws.Xr, y, ad.z + at, <T>0, <T>1);
 }
 

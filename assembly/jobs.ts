@@ -6,6 +6,7 @@ import { fork, join, jobDone, nextJob, Team, trapHere } from "./team";
 import { adjointFlush, adjointQR, adjointStep } from "./adjoint";
 import { clvProduct, clvSolve } from "./covariant";
 import { interval, orthonormalize, stateSteps, tangentSteps } from "./dynamics";
+import { qrUnblocked } from "./qr";
 import { Workspace } from "./workspace";
 
 /** Jobs: the step, QR, adjoint and covariant-vector kernels over one workspace. */
@@ -69,8 +70,10 @@ function runJob(
 
 /** Runs a job on workspace ws: alone, or with the workspace's team (this thread is thread 0). */
 export function run(job: i32, ws: usize, i0: i32, p0: usize, p1: usize, p2: usize): void {
-  const team = changetype<Workspace>(ws).team;
-  if (team == 0) {
+  const w = changetype<Workspace>(ws);
+  const team = w.team;
+  // The unblocked QR runs on one thread: waking the team for it would only cost time.
+  if (team == 0 || (job == Job.orthonormalize && qrUnblocked(w.n, w.k))) {
     runJob(job, ws, i0, p0, p1, p2, 0, 1, 0);
     return;
   }

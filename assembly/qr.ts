@@ -33,6 +33,11 @@ import { barrier, partStart } from "./team";
 // @ts-ignore: decorator
 @inline const SMALL_N: i32 = 48;
 
+/** Whether an n×k QR takes the unblocked algorithm (on one thread). */
+export function qrUnblocked(n: i32, k: i32): bool {
+  return k <= SMALL_K || n <= SMALL_N;
+}
+
 /** Elements of T needed as QR scratch for an ld-row frame of k columns. */
 export function qrScratchLength(ld: i32, k: i32): i32 {
   const blocks = (k + NB - 1) / NB;
@@ -519,9 +524,10 @@ export function householderQR<T>(
   const ldS = max(k, NB);
   const rs = <usize>ldS * sz;
   const Tall = S + <usize>(NB * ldS) * sz;
-  if (k <= SMALL_K || n <= SMALL_N) {
+  // A QR ends its job (assembly/jobs.ts): the main thread's join waits for the others, so
+  // the last phase needs no barrier.
+  if (qrUnblocked(n, k)) {
     if (tid == 0) householderSmall<T>(n, ld, k, Q, v, tau, logs, R);
-    barrier(team);
     return;
   }
   // Factorisation, block by block.
@@ -602,5 +608,4 @@ export function householderQR<T>(
     }
     updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>j0 * colBytes, jb, S, ldS);
   }
-  barrier(team);
 }

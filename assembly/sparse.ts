@@ -32,6 +32,36 @@ export function csrMatvec<T>(n: i32, rowPtr: usize, colIdx: usize, values: usize
   }
 }
 
+/** Work of a row besides its nonzeros, in nonzeros (see sparseRows). */
+// @ts-ignore: decorator
+@inline const ROW_COST: i64 = 2;
+
+/** Work of rows [0, r): their nonzeros plus ROW_COST each. */
+// @ts-ignore: decorator
+@inline function rowWork(rowPtr: usize, r: i32): i64 {
+  return <i64>load<i32>(rowPtr + (<usize>r << 2)) + ROW_COST * r;
+}
+
+/**
+ * Start of thread tid's rows when the n rows of a CSR (rowPtr) are split among nt threads by
+ * work: the first row r with rowPtr[r] + ROW_COST·r ≥ tid/nt of the total (nonzeros plus
+ * ROW_COST per row, the per-row work of the packing and the update), so that each thread gets
+ * about as many nonzeros, whatever their distribution over the rows. 0 for tid 0, n for nt.
+ */
+export function sparseRows(n: i32, rowPtr: usize, tid: i32, nt: i32): i32 {
+  if (tid <= 0) return 0;
+  if (tid >= nt) return n;
+  const target = rowWork(rowPtr, n) * tid / nt;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rowWork(rowPtr, mid) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Packs `cols` columns of a column-major frame (leading dimension ld) row-major into X from
  * column c0 on: X[l·kp + c0 + c] = scale[l]·src[c·ld + l] (scale = 0: no scaling), l < n.

@@ -13,8 +13,12 @@
 //   rowPtrT, colIdxT, valuesT    CSR of Wᵀ
 //   Wbs     nnz values: the adjoint's W̄ on the nonzeros of W, in W's CSR order
 //   Xr, Xb  ld×kp row-major packed frames, kp = k + 1 rounded up to the lanes;
-//   y       kp values per thread of the team (row sums of csrProduct)
+//   y       kp values per thread of the team (row sums of csrProduct), each thread's on its own
+//           cache lines
 // team    the team of threads that steps it (assembly/team.ts; 0: the calling thread alone)
+// With a team, the steps alternate between two copies of what every thread reads (φ, φ', the
+// packed frame X or Xr) so that one barrier per step suffices (assembly/dynamics.ts):
+//   phi2, dphi2, X2 (and Xr2 in sparse mode), the same sizes, 0 without a team.
 
 import { qrScratchLength } from "./qr";
 import { lanes, panelWidth } from "./simd";
@@ -55,6 +59,22 @@ import { Team } from "./team";
   Xb: usize = 0;
   y: usize = 0;
   team: usize = 0;
+  phi2: usize = 0;
+  dphi2: usize = 0;
+  X2: usize = 0;
+  Xr2: usize = 0;
+}
+
+/** Bytes of a thread's row buffer y: kp elements rounded up to whole 64-byte cache lines. */
+// @ts-ignore: decorator
+@inline export function rowBufferBytes(kp: i32, size: usize): usize {
+  return (<usize>kp * size + 63) & ~(<usize>63);
+}
+
+/** Thread tid's row buffer y of the sparse kernels (its own cache lines). */
+// @ts-ignore: decorator
+@inline export function rowBuffer<T>(ws: Workspace, tid: i32): usize {
+  return ((ws.y + 63) & ~(<usize>63)) + <usize>tid * rowBufferBytes(ws.kp, sizeof<T>());
 }
 
 /** Allocates `bytes` bytes (16-byte aligned), zeroed. */
@@ -114,7 +134,8 @@ export function setSparse<T>(ptr: usize, nnz: i32): void {
   ws.Wbs = zeroed(entries * sz);
   ws.Xr = zeroed(ld * kp * sz);
   ws.Xb = zeroed(ld * kp * sz);
-  ws.y = zeroed(<usize>kp * sz * <usize>teamThreads(ws.team));
+  ws.y = zeroed(rowBufferBytes(kp, sz) * <usize>teamThreads(ws.team) + 64);
+  if (ws.team != 0) ws.Xr2 = zeroed(ld * kp * sz);
 }
 
 function freeSparse(ws: Workspace): void {
@@ -129,6 +150,8 @@ function freeSparse(ws: Workspace): void {
   heap.free(ws.Xr);
   heap.free(ws.Xb);
   heap.free(ws.y);
+  if (ws.Xr2 != 0) heap.free(ws.Xr2);
+  ws.Xr2 = 0;
   ws.sparse = 0;
   ws.nnz = 0;
 }
@@ -145,15 +168,39 @@ function teamThreads(team: usize): i32 {
 export function setTeam<T>(ptr: usize, team: usize): void {
   const ws = changetype<Workspace>(ptr);
   ws.team = team;
+  freeAlternates(ws);
+  const sz = <usize>sizeof<T>();
+  const ld = <usize>ws.ld;
+  if (team != 0) {
+    ws.phi2 = zeroed(ld * sz);
+    ws.dphi2 = zeroed(ld * sz);
+    ws.X2 = zeroed(<usize>max(<usize>ws.panels * ld * <usize>panelWidth<T>(), ld) * sz);
+  }
   if (ws.sparse == 0) return;
   heap.free(ws.y);
-  ws.y = zeroed(<usize>ws.kp * sizeof<T>() * <usize>teamThreads(team));
+  ws.y = zeroed(rowBufferBytes(ws.kp, sz) * <usize>teamThreads(team) + 64);
+  if (team != 0) ws.Xr2 = zeroed(ld * <usize>ws.kp * sz);
+}
+
+/** Frees the alternate buffers of a team's steps (see the file header). */
+function freeAlternates(ws: Workspace): void {
+  if (ws.phi2 != 0) {
+    heap.free(ws.phi2);
+    heap.free(ws.dphi2);
+    heap.free(ws.X2);
+  }
+  if (ws.Xr2 != 0) heap.free(ws.Xr2);
+  ws.phi2 = 0;
+  ws.dphi2 = 0;
+  ws.X2 = 0;
+  ws.Xr2 = 0;
 }
 
 /** Frees a workspace and all its buffers. */
 export function freeWorkspace(ptr: usize): void {
   const ws = changetype<Workspace>(ptr);
   freeSparse(ws);
+  freeAlternates(ws);
   heap.free(ws.W);
   heap.free(ws.h);
   heap.free(ws.phi);
