@@ -9,7 +9,10 @@
 // thread returns when every thread has finished (join). Each output element is computed by
 // exactly one thread in the same order as with one thread, so results do not depend on T.
 // Waits spin a little (a barrier is a few hundred ns when the threads are running) and then
-// sleep on memory.atomic.wait32, waking every WAKE_MS to check for a failure or the end.
+// sleep on memory.atomic.wait32, waking every WAKE_NS to check for a failure or the end. A
+// Worker that dies (terminated, crashed) cannot set the failure word itself: the Worker that
+// started the team's threads (src/_team_worker.ts, the supervisor) sees its end and calls
+// teamWorkerDied, so no thread waits for it for longer than a wake period.
 // In the single-threaded build (no threads feature) every workspace has team 0 and barriers
 // vanish at compile time.
 
@@ -30,6 +33,7 @@
   p0: usize = 0;
   p1: usize = 0;
   p2: usize = 0;
+  lost: i32 = 0; // 1 + a thread whose Worker died (set by the team's supervisor, src/_team_worker.ts)
 }
 
 /** Polls of a shared word before a wait sleeps (about 10 µs when nobody else runs). */
@@ -161,6 +165,23 @@ export function teamFail(team: usize, tid: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   atomic.cmpxchg<i32>(team + offsetof<Team>("failed"), 0, tid + 1);
   wakeAll(team);
+}
+
+/**
+ * Marks thread tid's Worker dead (called from the team's supervising Worker, whose event loop is
+ * free while the team computes): the team fails as if tid had trapped, and {@link teamLost}
+ * tells the host why.
+ */
+export function teamWorkerDied(team: usize, tid: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  atomic.cmpxchg<i32>(team + offsetof<Team>("lost"), 0, tid + 1);
+  teamFail(team, tid);
+}
+
+/** 1 + the thread whose Worker died, 0 while none has. */
+export function teamLost(team: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  return atomic.load<i32>(team + offsetof<Team>("lost"));
 }
 
 /** 1 + the thread that failed, 0 while none has. */

@@ -168,8 +168,8 @@ function checkAbi(exports: WebAssembly.Exports): void {
 }
 
 /**
- * Kernel calls of a threaded core that end the team when one of its threads fails: the failing
- * thread is reported, every other thread stops waiting, the Workers end.
+ * Kernel calls of a threaded core that end the team when one of its threads fails or its Worker
+ * dies: the failing thread is reported, every other thread stops waiting, the Workers end.
  */
 function guardTeam(exports: CoreExports, team: ThreadTeam): CoreExports {
   const guarded: Record<string, unknown> = { memory: exports.memory };
@@ -183,12 +183,12 @@ function guardTeam(exports: CoreExports, team: ThreadTeam): CoreExports {
         return value(...args);
       } catch (e) {
         const failed = exports.teamFailed(team.pointer);
+        const lost = exports.teamLost(team.pointer);
         exports.teamFail(team.pointer, 0);
         team.terminate();
         const who = failed > 0 ? `thread ${failed - 1}` : "thread 0";
-        throw new Error(
-          `The core failed in ${who} of ${team.threads} (${(e as Error).message}); its threads were stopped`,
-        );
+        const why = lost > 0 ? "its Worker died" : (e as Error).message;
+        throw new Error(`The core failed in ${who} of ${team.threads} (${why}); its threads were stopped`);
       }
     };
   }
