@@ -17,7 +17,8 @@
 // has less overhead there. All sums run in one fixed order (deterministic, no FMA).
 //
 // Scratch v: qrScratchLength<T>(ld, k) elements of T (V, then S: NB rows of max(k, NB),
-// row-major, then the T of every block: NB×NB each). The small products with T run over
+// row-major, then the T of every block: NB×NB each, then G = VᵀV of a panel or the M of a
+// block's own columns, NB×NB, then a second V for a team). The small products with T run over
 // rows of S (v128 over columns). Cost: about 4·n·k² − 4k³/3 flops (factor + form Q), plus
 // O(n·k·NB) for the panels and the T matrices.
 
@@ -41,7 +42,7 @@ export function qrUnblocked(n: i32, k: i32): bool {
 /** Elements of T needed as QR scratch for an ld-row frame of k columns. */
 export function qrScratchLength(ld: i32, k: i32): i32 {
   const blocks = (k + NB - 1) / NB;
-  return NB * ld + NB * max(k, NB) + NB * NB * max(blocks, 1);
+  return NB * ld + NB * max(k, NB) + NB * NB * max(blocks, 1) + NB * NB + NB * ld;
 }
 
 // @ts-ignore: decorator
@@ -496,11 +497,63 @@ function combineRows<T>(m: i32, dst: usize, src: usize, rs: usize, coef: usize, 
 }
 
 /**
+ * Start of thread tid's columns of the m trailing columns after a block, in units of 4. With
+ * `ahead` > 0 (the factorisation), thread 0 factors the next panel (its first `ahead` columns)
+ * while the others update theirs: it owns at least those columns, and about PANEL_WORK columns
+ * fewer than a fair share otherwise. Every column is computed as with one thread whatever the split.
+ */
+function trailingStart(m: i32, ahead: i32, tid: i32, nt: i32): i32 {
+  if (tid <= 0) return 0;
+  if (tid >= nt) return m;
+  if (ahead == 0) return partStart(m, 4, tid, nt);
+  const own = min(m, (ahead + 3) & ~3);
+  return min(m, max(own, partStart(m + PANEL_WORK, 4, tid, nt) - PANEL_WORK));
+}
+
+/** Factoring a panel costs about as much as updating this many trailing columns. */
+// @ts-ignore: decorator
+@inline const PANEL_WORK: i32 = 8;
+
+/**
+ * Factors the panel of block j0 (jb columns) on one thread: reflectors into Q and V, tau and
+ * logs written, G = VᵀV (row stride NB) and then T of the block (Tm).
+ */
+function factorPanel<T>(
+  n: i32, ld: i32, j0: i32, jb: i32, Q: usize, V: usize, G: usize, Tm: usize, tau: usize, logs: usize,
+): void {
+  const sh = alignof<T>();
+  const colBytes = <usize>ld << sh;
+  const end = colBytes;
+  const na = (jb + 3) & ~3;
+  const r0 = j0 & ~3;
+  const start = <usize>r0 << sh;
+  for (let j = j0; j < j0 + jb; j++) {
+    const col = Q + <usize>j * colBytes;
+    const t = reflector<T>(n, ld, j, col, tau, logs);
+    // Reflector into V (column j − j0), then applied to the rest of the block.
+    const vc = V + <usize>(j - j0) * colBytes;
+    for (let r = r0; r < j; r++) store<T>(vc + (<usize>r << sh), <T>0);
+    store<T>(vc + (<usize>j << sh), <T>1);
+    copyRows<T>(j + 1, ld, col, vc);
+    if (j + 1 < j0 + jb) {
+      applyReflector<T>(ld, <usize>(j & ~3) << sh, end, j + 1, j0 + jb, t, Q, vc);
+    }
+  }
+  for (let a = jb; a < na; a++) memory.fill(V + <usize>a * colBytes + start, 0, end - start);
+  productVtC<T>(start, end, colBytes, V, na, V, na, G, NB);
+  buildT<T>(jb, tau + (<usize>j0 << sh), G, NB, Tm);
+}
+
+/**
  * Orthonormalises Q in place and writes logs[j] = log|R_jj| (see the file header); with R ≠ 0
  * also writes the triangular factor there (k×k column-major, zero below the diagonal). With a
- * team, thread 0 factors each block's panel and forms its own columns; the trailing updates
- * (S = VᵀC, S ← TᵀS or TS, C ← C − V S) are split by columns of C in units of 4 (every
- * column computed as with one thread); the unblocked algorithm runs on thread 0.
+ * team, the trailing updates (S = VᵀC, S ← TᵀS or TS, C ← C − V S) are split by columns of C
+ * in units of 4 (every column computed as with one thread); thread 0 factors each panel while
+ * the others finish the previous block's trailing update (it owns the panel's columns), and
+ * forms each block's own columns while the others update the later ones, so each block has one
+ * barrier: the team alternates between two copies of V (the second after the T matrices in
+ * the scratch), so thread 0 fills one while the others read the other. The unblocked
+ * algorithm runs on thread 0.
  */
 export function householderQR<T>(
   n: i32,
@@ -519,45 +572,34 @@ export function householderQR<T>(
   const sz = <usize>sizeof<T>();
   const colBytes = <usize>ld << sh;
   const end = colBytes;
-  const V = v;
-  const S = V + <usize>NB * colBytes;
+  const S = v + <usize>NB * colBytes;
   const ldS = max(k, NB);
   const rs = <usize>ldS * sz;
   const Tall = S + <usize>(NB * ldS) * sz;
+  const blocks = (k + NB - 1) / NB;
+  const G = Tall + <usize>(NB * NB * max(blocks, 1)) * sz; // VᵀV of a panel, then M (NB×NB)
+  const V2 = G + <usize>(NB * NB) * sz;
   // A QR ends its job (assembly/jobs.ts): the main thread's join waits for the others, so
   // the last phase needs no barrier.
   if (qrUnblocked(n, k)) {
     if (tid == 0) householderSmall<T>(n, ld, k, Q, v, tau, logs, R);
     return;
   }
-  // Factorisation, block by block.
-  for (let j0 = 0; j0 < k; j0 += NB) {
+  // Factorisation, block by block: panel b is factored (thread 0) before barrier b, the
+  // trailing update of block b after it, with panel b + 1 factored by thread 0 meanwhile.
+  if (tid == 0) factorPanel<T>(n, ld, 0, min(NB, k), Q, v, G, Tall, tau, logs);
+  for (let b = 0; b < blocks; b++) {
+    const j0 = b * NB;
     const jb = min(NB, k - j0);
     const na = (jb + 3) & ~3;
-    const r0 = j0 & ~3;
-    const start = <usize>r0 << sh;
+    const start = <usize>(j0 & ~3) << sh;
     const Tm = Tall + <usize>(j0 * NB) * sz;
-    if (tid == 0) {
-      for (let j = j0; j < j0 + jb; j++) {
-        const col = Q + <usize>j * colBytes;
-        const t = reflector<T>(n, ld, j, col, tau, logs);
-        // Reflector into V (column j − j0), then applied to the rest of the block.
-        const vc = V + <usize>(j - j0) * colBytes;
-        for (let r = r0; r < j; r++) store<T>(vc + (<usize>r << sh), <T>0);
-        store<T>(vc + (<usize>j << sh), <T>1);
-        copyRows<T>(j + 1, ld, col, vc);
-        if (j + 1 < j0 + jb) {
-          applyReflector<T>(ld, <usize>(j & ~3) << sh, end, j + 1, j0 + jb, t, Q, vc);
-        }
-      }
-      for (let a = jb; a < na; a++) memory.fill(V + <usize>a * colBytes + start, 0, end - start);
-      productVtC<T>(start, end, colBytes, V, na, V, na, S, ldS);
-      buildT<T>(jb, tau + (<usize>j0 << sh), S, ldS, Tm);
-    }
+    const V = team != 0 && (b & 1) != 0 ? V2 : v;
     barrier(team);
     const m = k - j0 - jb;
-    const c0 = partStart(m, 4, tid, nt);
-    const mc = partStart(m, 4, tid + 1, nt) - c0;
+    const ahead = min(NB, m);
+    const c0 = trailingStart(m, ahead, tid, nt);
+    const mc = trailingStart(m, ahead, tid + 1, nt) - c0;
     if (mc > 0) {
       const C = Q + <usize>(j0 + jb + c0) * colBytes;
       const Sc = S + <usize>c0 * sz;
@@ -568,22 +610,29 @@ export function householderQR<T>(
       }
       updateCmVS<T>(start, end, colBytes, V, na, C, mc, Sc, ldS);
     }
-    barrier(team);
+    if (tid == 0 && ahead > 0) {
+      const next = team != 0 && (b & 1) == 0 ? V2 : v;
+      factorPanel<T>(n, ld, j0 + NB, ahead, Q, next, G, Tm + <usize>(NB * NB) * sz, tau, logs);
+    }
   }
   if (tid == 0) copyR<T>(ld, k, Q, R);
-  // Formation of Q = H_0···H_k−1 [I_k; 0], last block first.
-  const last = ((k - 1) / NB) * NB;
-  for (let j0 = last; j0 >= 0; j0 -= NB) {
+  // Formation of Q = H_0···H_k−1 [I_k; 0], last block first: thread 0 copies block b's
+  // reflectors into V before barrier b, then everyone updates the later columns while thread
+  // 0 also forms the block's own columns (which the update of block b − 1 reads, after the
+  // next barrier).
+  for (let b = blocks - 1; b >= 0; b--) {
+    const j0 = b * NB;
     const jb = min(NB, k - j0);
     const na = (jb + 3) & ~3;
     const r0 = j0 & ~3;
     const start = <usize>r0 << sh;
     const Tm = Tall + <usize>(j0 * NB) * sz;
+    const V = team != 0 && (b & 1) != 0 ? V2 : v;
     if (tid == 0) loadBlock<T>(ld, r0, j0, jb, na, Q, V);
     barrier(team);
     const m = k - j0 - jb;
-    const c0 = partStart(m, 4, tid, nt);
-    const mc = partStart(m, 4, tid + 1, nt) - c0;
+    const c0 = trailingStart(m, 0, tid, nt);
+    const mc = trailingStart(m, 0, tid + 1, nt) - c0;
     if (mc > 0) {
       const C = Q + <usize>(j0 + jb + c0) * colBytes;
       const Sc = S + <usize>c0 * sz;
@@ -594,18 +643,18 @@ export function householderQR<T>(
       }
       updateCmVS<T>(start, end, colBytes, V, na, C, mc, Sc, ldS);
     }
-    barrier(team);
     if (tid != 0) continue;
-    // Own columns: E − V M with M = T V1ᵀ (V1 = rows j0..j0+jb−1 of V):
+    // Own columns: E − V M with M = T V1ᵀ (V1 = rows j0..j0+jb−1 of V, M in G):
     // row a of M = Σ_{b ≥ a} T[a, b]·(row b of V1ᵀ = V[j0.., b]).
+    const rsM = <usize>NB * sz;
     for (let a = 0; a < na; a++) {
-      combineRows<T>(jb, S + <usize>a * rs, V + (<usize>j0 << sh), colBytes, Tm + <usize>a * sz, <usize>NB * sz, a, na);
+      combineRows<T>(jb, G + <usize>a * rsM, V + (<usize>j0 << sh), colBytes, Tm + <usize>a * sz, <usize>NB * sz, a, na);
     }
     for (let c = 0; c < jb; c++) {
       const col = Q + <usize>(j0 + c) * colBytes;
       memory.fill(col, 0, <usize>n << sh);
       store<T>(col + (<usize>(j0 + c) << sh), <T>1);
     }
-    updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>j0 * colBytes, jb, S, ldS);
+    updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>j0 * colBytes, jb, G, NB);
   }
 }

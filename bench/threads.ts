@@ -5,7 +5,10 @@
  * N = 1000 k = 100, N = 400 k = 400 (tons auto), the EB_PB connectome (sparse, nle 50), and the
  * barrier-bound N = 200 k = 1 and N = 1000 k = 1. Each case runs a short window (transient,
  * frame and observed phases, QRs included), configurations interleaved, best of `REPS`.
- * Writes bench/threads_results.json. Machines are shared: compare the ratios of one run.
+ * Then the scan behind `THREADS_PAY` (src/parallelism.ts): 2 threads against 1 for dense
+ * networks of N neurons and k exponents on a grid, to find the size below which threads do not
+ * pay. Writes bench/threads_results.json with the 1-minute load average before and after (the
+ * machine is shared: compare the ratios of one run, at a quiet moment).
  *
  * @module
  */
@@ -44,6 +47,7 @@ const CASES: { name: string; net: () => Network; options: LyapunovSpectrumOption
   { name: "N=1000 k=1", net: () => random(1000), options: { nle: 1, tsim: 20 } },
 ];
 
+const loadBefore = Deno.loadavg()[0];
 const rows: {
   case: string;
   n: number;
@@ -77,7 +81,30 @@ for (const c of CASES) {
       `speed-up ${row.speedup.toFixed(2)}x   shared memory, 1 thread: ${row.sharedCost.toFixed(2)}x the time`,
   );
 }
+/** The crossover scan: dense spectra, 2 threads against 1, for every N and k of the grid. */
+const SCAN_N = [100, 200, 300, 400, 600, 1000];
+const SCAN_K = [1, 4, 10, 20, 40, 100];
+const scan: { n: number; k: number; speedup: number }[] = [];
+for (const n of SCAN_N) {
+  const net = random(n);
+  const line: string[] = [];
+  for (const k of SCAN_K.filter((k) => k <= n)) {
+    // About 4·10⁸ flops per case (2n²(k + 1) a step, dt = 0.1), whole QR intervals of 0.2.
+    const tsim = Math.max(1, Math.round(4e8 / (2 * n * n * (k + 1)) / 2)) * 0.2;
+    const options: LyapunovSpectrumOptions = { nle: k, tsim, ttr: 0.1, tframe: 0.2, seed: 1, blocks: 1 };
+    const best = [Infinity, Infinity];
+    for (let rep = 0; rep < REPS; rep++) {
+      best[0] = Math.min(best[0], single.lyapunovSpectrum(net, options).seconds);
+      best[1] = Math.min(best[1], two.lyapunovSpectrum(net, options).seconds);
+    }
+    scan.push({ n, k, speedup: best[0] / best[1] });
+    line.push(`k=${k} ${(best[0] / best[1]).toFixed(2)}x`);
+  }
+  console.log(`scan N=${n}: ${line.join("  ")}`);
+}
 two.close();
+const loadAfter = Deno.loadavg()[0];
+console.log(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
 
 const cpu = cpuModel();
 await writeFileAtomic(
@@ -86,7 +113,9 @@ await writeFileAtomic(
     {
       date: new Date().toISOString(),
       machine: { cpu, cores: navigator.hardwareConcurrency, deno: Deno.version.deno, v8: Deno.version.v8 },
+      load: { before: loadBefore, after: loadAfter },
       cases: rows,
+      scan,
     },
     null,
     1,
