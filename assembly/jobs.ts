@@ -72,9 +72,16 @@ function runJob(
 export function run(job: i32, ws: usize, i0: i32, p0: usize, p1: usize, p2: usize): void {
   const w = changetype<Workspace>(ws);
   const team = w.team;
-  // The unblocked QR runs on one thread: waking the team for it would only cost time.
-  if (team == 0 || (job == Job.orthonormalize && qrUnblocked(w.n, w.k))) {
+  // The unblocked QR runs on one thread: waking the team for it would only cost time, and
+  // after an interval's steps it follows the join (no barrier before it).
+  const unblocked = qrUnblocked(w.n, w.k);
+  if (team == 0 || (job == Job.orthonormalize && unblocked)) {
     runJob(job, ws, i0, p0, p1, p2, 0, 1, 0);
+    return;
+  }
+  if (job == Job.interval && unblocked) {
+    run(Job.tangentSteps, ws, i0, p0, p1, p2);
+    runJob(Job.orthonormalize, ws, 0, 0, 0, 0, 0, 1, 0);
     return;
   }
   fork(team, job, ws, i0, p0, p1, p2);
