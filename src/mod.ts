@@ -101,6 +101,7 @@ export {
   planParallelism,
   type Threads,
   THREADS_PAY,
+  threadsPay,
 } from "./parallelism.ts";
 export {
   checkSweepParameters,

@@ -9,11 +9,19 @@
 export type Threads = number | "auto";
 
 /**
- * With threads "auto", networks at least this large (n ≥ `n` or nle ≥ `nle`) get threads: below,
- * a barrier per step costs more than the split saves on two cores (tests of the threads build:
- * N = 200, k = 1 is slower with 2 threads; N = 1000 or k ≥ 100 gains).
+ * With threads "auto", networks whose step is at least this much work get threads: n²·(nle + 1)
+ * ≥ `work` (the multiply-adds of a dense state and tangent step). Below, the synchronisations of
+ * a step (one barrier, and a job per QR interval) cost more than the split saves. Measured on
+ * 2 cores (2-vCPU AMD EPYC, 2 threads against 1, docs/design.md#threads): N = 200, k = 1
+ * (8·10⁴) gained 1.06×, N = 1000, k = 1 (2·10⁶) 1.87×, N = 400, k = 40 (6.6·10⁶) 1.50×; the
+ * threshold is the geometric middle of the first two.
  */
-export const THREADS_PAY = Object.freeze({ n: 1000, nle: 100 });
+export const THREADS_PAY = Object.freeze({ work: 4e5 });
+
+/** Whether threads pay for a network of n neurons and nle exponents (see {@linkcode THREADS_PAY}). */
+export function threadsPay(n: number, nle: number): boolean {
+  return n * n * (nle + 1) >= THREADS_PAY.work;
+}
 
 /** What {@linkcode planParallelism} is asked. */
 export interface ParallelismRequest {
@@ -38,8 +46,8 @@ export interface ParallelismPlan {
 
 /**
  * Workers and threads for a run, W·T ≤ cores unless both are given: given values are kept;
- * with threads "auto", few large networks (fewer than the cores, n or nle at least
- * {@linkcode THREADS_PAY}) share the cores as threads, anything else runs one thread per
+ * with threads "auto", few large networks (fewer than the cores, with {@linkcode threadsPay})
+ * share the cores as threads, anything else runs one thread per
  * network and one Worker per core (W = cores / T when not given).
  *
  * @example
@@ -49,6 +57,8 @@ export interface ParallelismPlan {
  * deepEqual(planParallelism({ n: 100, nle: 10, jobs: 20, cores: 8 }), { workers: 8, threads: 1 });
  * deepEqual(planParallelism({ n: 2000, nle: 50, jobs: 20, cores: 8 }), { workers: 8, threads: 1 });
  * deepEqual(planParallelism({ n: 100, nle: 10, threads: 2, cores: 8 }), { workers: 4, threads: 2 });
+ * deepEqual(planParallelism({ n: 400, nle: 40, cores: 2 }), { workers: 1, threads: 2 });
+ * deepEqual(planParallelism({ n: 200, nle: 1, cores: 2 }), { workers: 2, threads: 1 });
  * ```
  */
 export function planParallelism(request: ParallelismRequest): ParallelismPlan {
@@ -57,7 +67,7 @@ export function planParallelism(request: ParallelismRequest): ParallelismPlan {
   const { workers } = request;
   let threads = request.threads ?? "auto";
   if (threads === "auto") {
-    const large = request.n >= THREADS_PAY.n || request.nle >= THREADS_PAY.nle;
+    const large = threadsPay(request.n, request.nle);
     const networks = Math.min(jobs, workers ?? cores);
     threads = large && jobs < cores ? Math.max(1, Math.floor(cores / networks)) : 1;
   }
