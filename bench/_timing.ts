@@ -43,3 +43,15 @@ export function cpuModel(): string {
     return "unknown (run with --allow-all to record it)";
   }
 }
+
+/**
+ * Seconds the calling thread has run on a CPU so far (Linux: /proc/thread-self/schedstat, in
+ * ns; NaN elsewhere). Unlike the wall time it does not grow while other processes hold the cores.
+ */
+export function threadCpuSeconds(): number {
+  try {
+    return Number(Deno.readTextFileSync("/proc/thread-self/schedstat").split(" ")[0]) / 1e9;
+  } catch {
+    return NaN;
+  }
+}

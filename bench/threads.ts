@@ -4,7 +4,10 @@
  * one thread (the cost of a shared memory), for the sizes of issue 10: dense N = 400 k = 40,
  * N = 1000 k = 100, N = 400 k = 400 (tons auto), the EB_PB connectome (sparse, nle 50), and the
  * barrier-bound N = 200 k = 1 and N = 1000 k = 1. Each case runs a short window (transient,
- * frame and observed phases, QRs included), configurations interleaved, best of `REPS`.
+ * frame and observed phases, QRs included), configurations interleaved, best of `REPS`; also
+ * the calling thread's CPU time with 2 threads against 1 (thread 0's share of the work plus its
+ * waits at barriers: it does not grow while other processes hold the cores, so it bounds the
+ * speed-up a quiet machine would give, 1 / share, even when the wall times are disturbed).
  * Then the scan behind `THREADS_PAY` (src/parallelism.ts): 2 threads against 1 for dense
  * networks of N neurons and k exponents on a grid, to find the size below which threads do not
  * pay. Writes bench/threads_results.json with the 1-minute load average before and after (the
@@ -23,7 +26,7 @@ import {
   THREADS_CORE_URL,
   writeFileAtomic,
 } from "../src/deno.ts";
-import { cpuModel } from "./_timing.ts";
+import { cpuModel, threadCpuSeconds } from "./_timing.ts";
 
 /** Runs of each configuration; the fastest counts. */
 const REPS = 3;
@@ -52,33 +55,41 @@ const rows: {
   case: string;
   n: number;
   seconds: Record<string, number>;
+  cpuSeconds: Record<string, number>;
   speedup: number;
+  cpuShare: number;
   sharedCost: number;
 }[] = [];
 for (const c of CASES) {
   const net = c.net();
   const options: LyapunovSpectrumOptions = { ttr: 1, tframe: 1, seed: 1, blocks: 1, ...c.options };
   const best: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   for (const [, core] of CONFIGS) {
     core.lyapunovSpectrum(net, { ...options, tsim: 0.5, ttr: 0.5, tframe: 0.5 });
   }
   for (let rep = 0; rep < REPS; rep++) {
     for (const [name, core] of CONFIGS) {
+      const cpu0 = threadCpuSeconds();
       const s = core.lyapunovSpectrum(net, options).seconds;
       best[name] = Math.min(best[name] ?? Infinity, s);
+      cpu[name] = Math.min(cpu[name] ?? Infinity, threadCpuSeconds() - cpu0);
     }
   }
   const row = {
     case: c.name,
     n: net.n,
     seconds: best,
+    cpuSeconds: cpu,
     speedup: best.single / best.threads2,
+    cpuShare: cpu.threads2 / cpu.single,
     sharedCost: best.shared1 / best.single,
   };
   rows.push(row);
   console.log(
     `${c.name.padEnd(24)} 1 thread ${best.single.toFixed(3)} s   2 threads ${best.threads2.toFixed(3)} s   ` +
-      `speed-up ${row.speedup.toFixed(2)}x   shared memory, 1 thread: ${row.sharedCost.toFixed(2)}x the time`,
+      `speed-up ${row.speedup.toFixed(2)}x   thread 0's CPU time ${row.cpuShare.toFixed(2)}x   ` +
+      `shared memory, 1 thread: ${row.sharedCost.toFixed(2)}x the time`,
   );
 }
 /** The crossover scan: dense spectra, 2 threads against 1, for every N and k of the grid. */
