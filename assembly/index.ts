@@ -16,7 +16,7 @@ import { freeWorkspace, newWorkspace, setSparse, setTeam, Workspace } from "./wo
 
 export { ActivationCode, Field, PrecisionCode } from "./abi";
 export { teamWorker } from "./jobs";
-export { teamFail, teamFailed, teamNew, teamQuit, teamTrapNext } from "./team";
+export { teamFail, teamFailed, teamNew, teamQuit, teamStopWord, teamTrapNext } from "./team";
 
 /** Whether the workspace at ws runs in f32. */
 // @ts-ignore: decorator

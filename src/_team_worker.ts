@@ -2,7 +2,9 @@
  * A thread of a core's team (src/thread_team.ts): instantiates the posted threads build on the
  * shared memory it is given, reports ready, then runs the team's jobs inside the core until the
  * team quits. A failure (a trap in a kernel) is written into the team record, so that every
- * other thread stops waiting, and reported.
+ * other thread stops waiting, and reported. Either way it then waits, idle, for its owner to end
+ * it: it never closes itself (in Chromium, a nested Worker that closes while its owner ends can
+ * leave the owner running for good).
  *
  * @module
  */
@@ -11,7 +13,6 @@
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent) => void) | null;
   postMessage(message: unknown): void;
-  close(): void;
 };
 
 /** What the main thread posts once. */
@@ -47,5 +48,4 @@ scope.onmessage = async (event: MessageEvent) => {
     x.teamFail(team, tid);
     scope.postMessage({ error: `thread ${tid}: ${(e as Error).message ?? String(e)}` });
   }
-  scope.close();
 };

@@ -94,7 +94,7 @@ export { NPZ_ARRAYS, parseNetworkNpz } from "./network_npz.ts";
 export { type NeuronTable, parseNetworkCsv, parseNeuronTable } from "./network_csv.ts";
 export { type NpyArray, parseNpy } from "./npy_parse.ts";
 export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
-export { ThreadTeam } from "./thread_team.ts";
+export { stopComputation, type StopSignal, type TeamOptions, ThreadTeam } from "./thread_team.ts";
 export {
   type ParallelismPlan,
   type ParallelismRequest,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { MAX_THREADS } from "./core.ts";
+
 /** Threads inside one computation: a count, or "auto" (by the size, {@linkcode planParallelism}). */
 export type Threads = number | "auto";
 
@@ -39,8 +41,9 @@ export interface ParallelismPlan {
 /**
  * Workers and threads for a run, W·T ≤ cores unless both are given: given values are kept;
  * with threads "auto", few large networks (fewer than the cores, n or nle at least
- * {@linkcode THREADS_PAY}) share the cores as threads, anything else runs one thread per
- * network and one Worker per core (W = cores / T when not given).
+ * {@linkcode THREADS_PAY}) share the cores as threads (at most {@linkcode MAX_THREADS} each),
+ * anything else runs one thread per network and one Worker per core (W = cores / T when not
+ * given).
  *
  * @example
  * ```ts
@@ -49,6 +52,7 @@ export interface ParallelismPlan {
  * deepEqual(planParallelism({ n: 100, nle: 10, jobs: 20, cores: 8 }), { workers: 8, threads: 1 });
  * deepEqual(planParallelism({ n: 2000, nle: 50, jobs: 20, cores: 8 }), { workers: 8, threads: 1 });
  * deepEqual(planParallelism({ n: 100, nle: 10, threads: 2, cores: 8 }), { workers: 4, threads: 2 });
+ * deepEqual(planParallelism({ n: 2000, nle: 50, workers: 1, cores: 128 }), { workers: 1, threads: 64 });
  * ```
  */
 export function planParallelism(request: ParallelismRequest): ParallelismPlan {
@@ -59,7 +63,7 @@ export function planParallelism(request: ParallelismRequest): ParallelismPlan {
   if (threads === "auto") {
     const large = request.n >= THREADS_PAY.n || request.nle >= THREADS_PAY.nle;
     const networks = Math.min(jobs, workers ?? cores);
-    threads = large && jobs < cores ? Math.max(1, Math.floor(cores / networks)) : 1;
+    threads = large && jobs < cores ? Math.min(MAX_THREADS, Math.max(1, Math.floor(cores / networks))) : 1;
   }
   return { workers: workers ?? Math.max(1, Math.floor(cores / threads)), threads };
 }

@@ -2,10 +2,54 @@
  * The Workers of a threaded core: T − 1 module Workers, each running the same compiled threads
  * build on the core's shared memory as threads 1..T−1 of one team (assembly/team.ts); the
  * calling thread is thread 0. Workers are started once, with the core, and handed the team
- * record's address; jobs reach them through the shared memory, never by messages.
+ * record's address; jobs reach them through the shared memory, never by messages. When the team
+ * quits or fails they leave the core and wait, idle, until they are terminated: by the core, or
+ * with the thread that owns them ({@linkcode TeamOptions.endWithOwner}).
  *
  * @module
  */
+
+/** The module the team's Workers run, next to this file (a bundle of the library ships its own copy). */
+export const TEAM_WORKER_URL: URL = new URL("./_team_worker.ts", import.meta.url);
+
+/** How a team's Workers start and end. */
+export interface TeamOptions {
+  /**
+   * The module the Workers run: {@linkcode TEAM_WORKER_URL} by default; where the library is
+   * bundled (the web page), the URL of the bundled copy shipped with it.
+   */
+  script?: URL | string;
+  /**
+   * Leave the end of the Workers to the end of the thread that started them: the core's close()
+   * and a failure then make them leave the core (idle) without terminating them. For a Worker
+   * that is itself terminated when its computation ends, as the web explorer's: in Chromium,
+   * nested Workers that end just before their owner can leave the owner running for good.
+   * @default false
+   */
+  endWithOwner?: boolean;
+}
+
+/** The value of a team's failure word after {@linkcode stopComputation} (a thread that fails writes 1 + its index). */
+export const STOPPED = -1;
+
+/**
+ * What stops a threaded core's computation from another thread (post it there, e.g. from a
+ * Worker to its page): the core's shared memory and the address of its team's failure word.
+ */
+export interface StopSignal {
+  memory: WebAssembly.Memory;
+  address: number;
+}
+
+/**
+ * Stops the computation of the core a signal comes from, from any thread (a page's main thread
+ * too): every thread of its team gives up at its next wait (within about 50 ms), the call
+ * computing on the core's thread throws "The computation was stopped" and the team's Workers
+ * end. The core cannot compute afterwards.
+ */
+export function stopComputation(signal: StopSignal): void {
+  Atomics.compareExchange(new Int32Array(signal.memory.buffer), signal.address >> 2, 0, STOPPED);
+}
 
 /** The team's Workers. */
 export class ThreadTeam {
@@ -13,28 +57,44 @@ export class ThreadTeam {
   readonly threads: number;
   /** Address of the team record in the core's memory. */
   readonly pointer: number;
+  /** The core's shared memory. */
+  readonly memory: WebAssembly.Memory;
   #workers: Worker[];
+  readonly #endWithOwner: boolean;
 
-  private constructor(threads: number, pointer: number, workers: Worker[]) {
+  private constructor(
+    threads: number,
+    pointer: number,
+    memory: WebAssembly.Memory,
+    workers: Worker[],
+    endWithOwner: boolean,
+  ) {
     this.threads = threads;
     this.pointer = pointer;
+    this.memory = memory;
     this.#workers = workers;
+    this.#endWithOwner = endWithOwner;
   }
 
   /**
    * Starts the Workers of a team of `threads` threads on `memory` (the team record at
-   * `pointer`) and resolves when every one of them runs the module.
+   * `pointer`), module Workers running `options.script`, and resolves when every one of them runs
+   * the module. When one cannot start, the others are terminated (unless they end with their
+   * owner: then quit the team) and the promise rejects.
    */
   static async start(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     pointer: number,
     threads: number,
+    options: TeamOptions = {},
   ): Promise<ThreadTeam> {
+    const script = options.script ?? TEAM_WORKER_URL;
+    const endWithOwner = options.endWithOwner ?? false;
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let tid = 1; tid < threads; tid++) {
-      const worker = new Worker(new URL("./_team_worker.ts", import.meta.url), { type: "module" });
+      const worker = new Worker(script, { type: "module" });
       workers.push(worker);
       ready.push(
         new Promise((resolve, reject) => {
@@ -43,24 +103,29 @@ export class ThreadTeam {
           };
           worker.onerror = (event: ErrorEvent) => {
             event.preventDefault();
-            reject(new Error(`Cannot start thread ${tid} of the core: ${event.message}`));
+            const why = event.message || `its module ${script} did not load`;
+            reject(new Error(`Cannot start thread ${tid} of the core: ${why}`));
           };
         }),
       );
       worker.postMessage({ module, memory, team: pointer, tid });
     }
+    const team = new ThreadTeam(threads, pointer, memory, workers, endWithOwner);
     try {
       await Promise.all(ready);
     } catch (e) {
-      for (const worker of workers) worker.terminate();
+      team.terminate();
       throw e;
     }
-    return new ThreadTeam(threads, pointer, workers);
+    return team;
   }
 
-  /** Stops every Worker (the team cannot be used afterwards). */
+  /**
+   * Terminates every Worker, or with `endWithOwner` leaves them to their owner's end (the team
+   * cannot be used afterwards; quit or fail it first, so that they leave the core).
+   */
   terminate(): void {
-    for (const worker of this.#workers) worker.terminate();
+    if (!this.#endWithOwner) { for (const worker of this.#workers) worker.terminate(); }
     this.#workers = [];
   }
 }

@@ -76,6 +76,7 @@ export interface CoreExports {
   teamFailed(team: number): number;
   teamQuit(team: number): void;
   teamTrapNext(team: number, tid: number): void;
+  teamStopWord(team: number): number;
 }
 
 /** A network's buffers in the core, for n neurons and a k-column tangent frame. */

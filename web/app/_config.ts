@@ -8,10 +8,12 @@
 import {
   type Activation,
   checkRoi,
+  MAX_THREADS,
   parseActivation,
   RANDOM_NETWORK_DEFAULTS,
   type Roi,
   SPECTRUM_DEFAULTS,
+  type Threads,
 } from "../../src/mod.ts";
 
 /** What the explorer computes. */
@@ -37,6 +39,8 @@ export interface ExplorerConfig {
   sweep: number;
   gmin: number;
   gmax: number;
+  /** Threads computing the spectrum ("auto": the command line's rule; one without isolation). */
+  threads: Threads;
 }
 
 /** Largest network the explorer accepts. */
@@ -53,6 +57,7 @@ export const EXPLORER_DEFAULTS = Object.freeze({
   sweep: 7,
   gmin: 0.5,
   gmax: 3,
+  threads: "auto" as Threads,
 });
 
 function num(params: URLSearchParams, name: string, fallback: number | undefined): number | undefined {
@@ -96,6 +101,8 @@ export interface ConfigReading {
  * deepEqual(Object.keys(bad.invalid), ["n", "g", "activation", "nle", "tsim"]);
  * equal(bad.config.seed, 3);
  * equal(bad.config.n, 100);
+ * equal(readConfig(new URLSearchParams("threads=2")).config.threads, 2);
+ * equal(readConfig(new URLSearchParams("threads=0")).invalid.threads, "threads must be an integer in [1, 64], got 0");
  * ```
  */
 export function readConfig(params: URLSearchParams, fileN?: number): ConfigReading {
@@ -137,7 +144,11 @@ export function readConfig(params: URLSearchParams, fileN?: number): ConfigReadi
     invalid.gmax = `gmax must be >= gmin, got gmin=${gmin}, gmax=${gmax}`;
     gmax = Math.max(gmin, d.gmax);
   }
-  const config: ExplorerConfig = { n, g, activation, nle, tsim, seed, sweep, gmin, gmax };
+  const threads = field("threads", () => {
+    const raw = params.get("threads")?.trim() || d.threads;
+    return raw === "auto" ? raw : int("threads", num(params, "threads", undefined)!, 1, MAX_THREADS);
+  }, d.threads);
+  const config: ExplorerConfig = { n, g, activation, nle, tsim, seed, sweep, gmin, gmax, threads };
   const roi = params.get("roi");
   if (roi) {
     const checked = field("roi", () => (checkRoi(roi), roi as Roi), undefined);
@@ -167,6 +178,7 @@ export function configParams(c: ExplorerConfig): URLSearchParams {
       "sweep",
       "gmin",
       "gmax",
+      "threads",
     ] as const
   ) {
     if (c[key] !== undefined) p.set(key, String(c[key]));

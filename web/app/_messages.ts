@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { StopSignal } from "../../src/mod.ts";
 import type { ExplorerConfig } from "./_config.ts";
 
 /** Page → worker: compute a configuration. */
@@ -12,6 +13,8 @@ export interface RunRequest {
   config: ExplorerConfig;
   /** URL of build/flybrain.wasm. */
   wasm: string;
+  /** URL of build/flybrain_threads.wasm (computations with more than one thread). */
+  threadsWasm: string;
   /** A network file opened or dropped on the page (any format of `flybrain spectrum --network`). */
   file?: NetworkBytes;
 }
@@ -25,6 +28,11 @@ export interface NetworkBytes {
 /** Worker → page. */
 export type WorkerMessage =
   | { type: "progress"; phase: "spectrum" | "sweep"; done: number; total: number }
+  /**
+   * The threads of the computation, the line the page shows about them and, with more than one,
+   * what stops them at once (Cancel).
+   */
+  | { type: "threads"; threads: number; note: string; stop?: StopSignal }
   | {
     type: "spectrum";
     json: Record<string, unknown>;

@@ -14,7 +14,13 @@ import type { ChartSpec, SeriesSpec } from "./_charts.ts";
 import { categorical } from "./_colors.ts";
 import { configParams, type ExplorerConfig, readConfig } from "./_config.ts";
 import type { NetworkBytes, WorkerMessage } from "./_messages.ts";
-import { parseNetworkBytes, progressLine, ProgressMeter } from "../../src/mod.ts";
+import {
+  parseNetworkBytes,
+  progressLine,
+  ProgressMeter,
+  stopComputation,
+  type StopSignal,
+} from "../../src/mod.ts";
 import { drawChart } from "./_plot.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -31,9 +37,12 @@ const FIELDS = [
   "sweep",
   "gmin",
   "gmax",
+  "threads",
 ] as const;
 
 let worker: Worker | undefined;
+/** What stops the current run's threads at once (threaded runs only). */
+let stop: StopSignal | undefined;
 /** The opened network file and its size, when there is one. */
 let opened: { file: NetworkBytes; n: number } | undefined;
 
@@ -148,8 +157,14 @@ function sweepChart(points: { g: number; lambdaMax: number }[], seed: number): C
   };
 }
 
+/**
+ * Ends the current run: its threads stop at their next wait (a busy Worker would only be
+ * terminated after Chromium's grace period of 2 s), then its Worker is terminated.
+ */
 function cancel(): void {
   if (!worker) return;
+  if (stop) stopComputation(stop);
+  stop = undefined;
   worker.terminate();
   worker = undefined;
   $<HTMLButtonElement>("cancel").disabled = true;
@@ -164,6 +179,7 @@ function start(config: ExplorerConfig): void {
   $("charts").replaceChildren();
   $("sweep-chart").replaceChildren();
   $("numbers").replaceChildren();
+  $("threads-note").textContent = "";
   setStatus(
     opened
       ? `Computing ${config.nle} exponents of ${opened.file.name} (n=${opened.n})…`
@@ -180,7 +196,10 @@ function start(config: ExplorerConfig): void {
   worker = w;
   w.onmessage = (event: MessageEvent) => {
     const msg = event.data as WorkerMessage;
-    if (msg.type === "progress") {
+    if (msg.type === "threads") {
+      $("threads-note").textContent = msg.note;
+      stop = msg.stop;
+    } else if (msg.type === "progress") {
       progress.max = msg.total;
       progress.value = msg.done;
       if (msg.phase !== phase) [phase, meter] = [msg.phase, new ProgressMeter()];
@@ -196,6 +215,7 @@ function start(config: ExplorerConfig): void {
       drawChart($("sweep-chart"), sweepChart(sweep, config.seed));
     } else if (msg.type === "done") {
       worker = undefined;
+      stop = undefined;
       w.terminate();
       $<HTMLButtonElement>("cancel").disabled = true;
       $("phase").textContent = "done";
@@ -217,6 +237,7 @@ function start(config: ExplorerConfig): void {
     type: "run",
     config,
     wasm: new URL("build/flybrain.wasm", location.href).href,
+    threadsWasm: new URL("build/flybrain_threads.wasm", location.href).href,
     file: opened?.file,
   });
 }
