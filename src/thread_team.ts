@@ -79,8 +79,8 @@ export class ThreadTeam {
   /**
    * Starts the Workers of a team of `threads` threads on `memory` (the team record at
    * `pointer`), module Workers running `options.script`, and resolves when every one of them runs
-   * the module. When one cannot start, the others are terminated (unless they end with their
-   * owner: then quit the team) and the promise rejects.
+   * the module. When one cannot start, the promise rejects and the others are terminated (with
+   * `endWithOwner`, left to their owner: quit the team so that they leave the core).
    */
   static async start(
     module: WebAssembly.Module,

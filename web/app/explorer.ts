@@ -158,8 +158,9 @@ function sweepChart(points: { g: number; lambdaMax: number }[], seed: number): C
 }
 
 /**
- * Ends the current run: its threads stop at their next wait (a busy Worker would only be
- * terminated after Chromium's grace period of 2 s), then its Worker is terminated.
+ * Ends the current run: a threaded run's threads stop at their next wait (Chromium ends a busy
+ * Worker only when its running call returns, or seconds later), then its Worker is terminated,
+ * which ends the team's Workers with it.
  */
 function cancel(): void {
   if (!worker) return;
