@@ -6,7 +6,8 @@
  * run of each workflow legibly (legends, error bars, bands, integer and log ticks, nothing clipped
  * at 1280 and 1920 px), compares runs and exports SVG, PNG and CSV; the explorer names every bad
  * URL field; the static dist/ site works; a network file opened or dropped on the explorer gives
- * `flybrain spectrum --network`'s exponents. Screenshots of every view at both widths go to
+ * `flybrain spectrum --network`'s exponents; with `vectors=1` its covariant vectors equal
+ * `flybrain vectors --json`, and beyond 500 neurons the field is refused. Screenshots of every view at both widths go to
  * tests/output/screenshots/.
  */
 
@@ -325,18 +326,29 @@ browserTest(
   },
 );
 
-browserTest("the explorer's exponents equal flybrain spectrum --json bit for bit", async (page, base) => {
-  const args = { n: "100", g: "2", seed: "3", nle: "5", activation: "tanh", tsim: "50" };
-  await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, sweep: "3" })}`);
+/**
+ * Opens the explorer on `args` (plus the page's own parameters `more`) and runs `flybrain
+ * <command> --json` with the same options: the page's #result-json and the command's output.
+ */
+async function explorerAndCli(
+  page: Page,
+  base: string,
+  command: string,
+  args: Record<string, string>,
+  more: Record<string, string>,
+  // deno-lint-ignore no-explicit-any
+): Promise<{ web: any; expected: any }> {
+  await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, ...more })}`);
   await ready(page);
   const web = JSON.parse(await page.textContent("#result-json") ?? "");
-  const cli = await flybrain(
-    "spectrum",
-    ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]),
-    "--json",
-  );
+  const cli = await flybrain(command, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]), "--json");
   equal(cli.code, 0, cli.stderr);
-  const expected = JSON.parse(cli.stdout);
+  return { web, expected: JSON.parse(cli.stdout) };
+}
+
+browserTest("the explorer's exponents equal flybrain spectrum --json bit for bit", async (page, base) => {
+  const args = { n: "100", g: "2", seed: "3", nle: "5", activation: "tanh", tsim: "50" };
+  const { web, expected } = await explorerAndCli(page, base, "spectrum", args, { sweep: "3" });
   deepEqual(Object.keys(web), Object.keys(expected));
   for (
     const key of [
@@ -389,6 +401,64 @@ browserTest(
     await shot(page, "explorer-invalid-url");
   },
 );
+
+browserTest(
+  "the explorer's covariant vectors (vectors=1) equal flybrain vectors --json bit for bit, plotted as the viewer's",
+  async (page, base) => {
+    // g = 2, seed 3: two of six vectors are unstable, so the angle distribution exists.
+    const args = { n: "100", g: "2", seed: "3", nle: "6", activation: "tanh", tsim: "50" };
+    const { web, expected } = await explorerAndCli(page, base, "vectors", args, { sweep: "0", vectors: "1" });
+    equal(await page.isChecked("#in-vectors"), true);
+    equal(expected.angles.unstable, 2);
+    ok(web.vectors.seconds > 0);
+    deepEqual({ ...web.vectors, seconds: 0 }, { ...expected, seconds: 0 });
+    deepEqual(Object.keys(web.vectors), Object.keys(expected));
+    // The spectrum's fields are still those of flybrain spectrum (its exponents: the vectors' QR ones).
+    deepEqual(web.exponents, expected.exponents);
+    deepEqual(
+      await page.locator("#vectors-charts figure").evaluateAll((els) => els.map((e) => e.id)),
+      ["chart-clv-exponents", "chart-participation", "chart-angles", "chart-ftle"],
+    );
+    const participation = await exportSvg(page, "participation");
+    deepEqual(participation.axisLabels.slice(0, 1), ["i/N"]);
+    equal(participation.errorBars, 6, "one error bar per vector");
+    match(await page.textContent("#vectors-summary") ?? "", /2 of 6 unstable/);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await assertNothingClipped(page, width);
+      await shot(page, `explorer-vectors-${width}`);
+    }
+  },
+);
+
+browserTest("the explorer refuses vectors beyond 500 neurons as a named field error", async (page, base) => {
+  await page.goto(`${base}explorer.html?n=501&vectors=1&nle=5`);
+  await page.waitForSelector("body[data-ready]");
+  equal(await page.getAttribute("body", "data-ready"), "error");
+  match(await page.textContent("#status") ?? "", /vectors need n <= 500, got n=501/);
+  equal(await page.isChecked("#in-vectors"), false);
+  equal(await page.getAttribute("#in-vectors", "aria-invalid"), "true");
+  equal(await page.getAttribute("#in-n", "aria-invalid"), null);
+  equal(await page.inputValue("#in-n"), "501");
+  equal(await page.textContent("#result-json"), "");
+  await shot(page, "explorer-vectors-too-large");
+});
+
+browserTest("the explorer cancels a run while it computes the covariant vectors", async (page, base) => {
+  await page.goto(`${base}explorer.html?n=200&g=2&nle=20&tsim=300&sweep=0&vectors=1`);
+  await page.waitForFunction(
+    "document.getElementById('phase').textContent.startsWith('covariant vectors')",
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+  await page.click("#cancel");
+  equal(await page.textContent("#status"), "Cancelled.");
+  equal(await page.getAttribute("body", "data-ready"), null);
+  equal(await page.locator("#vectors-charts figure").count(), 0);
+  equal(JSON.parse(await page.textContent("#result-json") ?? "").vectors, undefined);
+});
 
 browserTest("the explorer stays responsive and cancels a long run", async (page, base) => {
   await page.goto(`${base}explorer.html?n=1000&nle=100&tsim=500&sweep=0`);

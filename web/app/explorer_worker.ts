@@ -1,7 +1,7 @@
 /**
  * The explorer's Worker: builds the configured random network with the library and computes
- * its spectrum (with the running estimates) and a small sweep of g, posting progress. The page
- * cancels a run by terminating the Worker.
+ * its spectrum (with the running estimates), when asked its covariant Lyapunov vectors, and a
+ * small sweep of g, posting progress. The page cancels a run by terminating the Worker.
  *
  * @module
  */
@@ -13,13 +13,17 @@ import {
   type Core,
   linspace,
   loadCore,
+  type LyapunovSpectrumOptions,
+  type Network,
   type NetworkFile,
   parseNetworkBytes,
   randomNetwork,
   spectrumJson,
   usesGainsAndShifts,
+  vectorsJson,
+  vectorsTables,
 } from "../../src/mod.ts";
-import type { ExplorerConfig } from "./_config.ts";
+import { checkVectorsN, type ExplorerConfig } from "./_config.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
 
 const scope = self as unknown as {
@@ -76,13 +80,17 @@ async function run({ config: c, wasm, file: opened }: RunRequest): Promise<void>
   const file = opened &&
     parseNetworkBytes(new Uint8Array(opened.bytes), opened.name, { activation: c.activation });
   const net = await network(c, file ? 1 : c.g, file);
-  const result = lib.lyapunovSpectrum(net, {
+  if (c.vectors) checkVectorsN(net.n);
+  const options: LyapunovSpectrumOptions = {
     ...file?.options,
     h0: file?.h0,
     q0: file?.q0,
     nle: c.nle,
     tsim: c.tsim,
     seed: c.seed,
+  };
+  const result = lib.lyapunovSpectrum(net, {
+    ...options,
     history: HISTORY_POINTS,
     onProgress: ({ done, total }) => scope.postMessage({ type: "progress", phase: "spectrum", done, total }),
   });
@@ -97,6 +105,7 @@ async function run({ config: c, wasm, file: opened }: RunRequest): Promise<void>
     },
     { transfer: [time.buffer as ArrayBuffer, estimates.buffer as ArrayBuffer] },
   );
+  if (c.vectors) postVectors(lib, net, options);
   const gs = c.sweep > 0 ? linspace(c.gmin, c.gmax, c.sweep) : [];
   for (const [k, g] of gs.entries()) {
     const r = lib.lyapunovSpectrum(await network(c, g, file), {
@@ -121,6 +130,24 @@ async function run({ config: c, wasm, file: opened }: RunRequest): Promise<void>
     });
   }
   scope.postMessage({ type: "done" });
+}
+
+/**
+ * Computes the covariant vectors of `net` with the spectrum's options and the defaults of
+ * `flybrain vectors` (tbkw, samples, ftle-window), and posts the fields of its `--json` and the
+ * run tables the viewer's charts plot.
+ */
+function postVectors(lib: Core, net: Network, options: LyapunovSpectrumOptions): void {
+  const res = lib.covariantVectors(net, {
+    ...options,
+    onProgress: ({ done, total }) => scope.postMessage({ type: "progress", phase: "vectors", done, total }),
+  });
+  const tables = vectorsTables(res);
+  const columns = Object.values(tables).flatMap((t) => Object.values(t.col) as Float64Array[]);
+  scope.postMessage(
+    { type: "vectors", json: vectorsJson(res, net.n), tables },
+    { transfer: columns.map((c) => c.buffer as ArrayBuffer) },
+  );
 }
 
 scope.onmessage = (event: MessageEvent) => {
