@@ -431,18 +431,26 @@ browserTest(
   },
 );
 
-browserTest("the explorer refuses vectors beyond 500 neurons as a named field error", async (page, base) => {
-  await page.goto(`${base}explorer.html?n=501&vectors=1&nle=5`);
-  await page.waitForSelector("body[data-ready]");
-  equal(await page.getAttribute("body", "data-ready"), "error");
-  match(await page.textContent("#status") ?? "", /vectors need n <= 500, got n=501/);
-  equal(await page.isChecked("#in-vectors"), false);
-  equal(await page.getAttribute("#in-vectors", "aria-invalid"), "true");
-  equal(await page.getAttribute("#in-n", "aria-invalid"), null);
-  equal(await page.inputValue("#in-n"), "501");
-  equal(await page.textContent("#result-json"), "");
-  await shot(page, "explorer-vectors-too-large");
-});
+browserTest(
+  "the explorer refuses vectors beyond 500 neurons: a named field error, or the Worker's",
+  async (page, base) => {
+    await page.goto(`${base}explorer.html?n=501&vectors=1&nle=5`);
+    await page.waitForSelector("body[data-ready]");
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    match(await page.textContent("#status") ?? "", /vectors need n <= 500, got n=501/);
+    equal(await page.isChecked("#in-vectors"), false);
+    equal(await page.getAttribute("#in-vectors", "aria-invalid"), "true");
+    equal(await page.getAttribute("#in-n", "aria-invalid"), null);
+    equal(await page.inputValue("#in-n"), "501");
+    equal(await page.textContent("#result-json"), "");
+    await shot(page, "explorer-vectors-too-large");
+    // A connectome's n is known once built: the Worker refuses PB (655 neurons) before computing.
+    await page.goto(`${base}explorer.html?roi=PB&vectors=1&nle=3&tsim=5&sweep=0`);
+    await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    equal(await page.textContent("#status"), "The computation failed: vectors need n <= 500, got n=655");
+  },
+);
 
 browserTest("the explorer cancels a run while it computes the covariant vectors", async (page, base) => {
   await page.goto(`${base}explorer.html?n=200&g=2&nle=20&tsim=300&sweep=0&vectors=1`);
