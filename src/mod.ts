@@ -169,6 +169,7 @@ export {
   readTable,
   readTableRows,
   readTypeShares,
+  rowsTable,
   type RunData,
   runFiles,
   type RunTables,
@@ -194,6 +195,7 @@ export {
   VECTORS_DEFAULTS,
 } from "./covariant_vectors.ts";
 export { vectorsJson } from "./vectors_json.ts";
+export { type VectorsRows, vectorsRows, vectorsTables } from "./vectors_tables.ts";
 export {
   type Averaged,
   type ClvAngles,

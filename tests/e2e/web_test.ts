@@ -8,8 +8,9 @@
  * URL field; the static dist/ site works; a network file opened or dropped on the explorer gives
  * `flybrain spectrum --network`'s exponents; the page is cross-origin isolated where its server
  * sends the headers, and the explorer then computes with threads (one without them), with the
- * same bits; Cancel and a failing thread end a threaded run and its Workers within a second.
- * Screenshots of every view at both widths go to tests/output/screenshots/.
+ * same bits; Cancel and a failing thread end a threaded run and its Workers within a second; with
+ * `vectors=1` the explorer's covariant vectors equal `flybrain vectors --json`, and beyond 500
+ * neurons they are refused. Screenshots of every view at both widths go to tests/output/screenshots/.
  */
 
 import { deepEqual, equal, match, ok } from "node:assert/strict";
@@ -63,19 +64,25 @@ async function resultJson(page: Page): Promise<Record<string, unknown>> {
   return JSON.parse(await page.textContent("#result-json") ?? "");
 }
 
-/** `flybrain spectrum --json` with these options (and more arguments). */
-async function cliSpectrum(
+/** `flybrain <command> --json` with these options (and more arguments). */
+async function cliJson(
+  command: string,
   options: Record<string, string>,
   ...more: string[]
 ): Promise<Record<string, unknown>> {
   const cli = await flybrain(
-    "spectrum",
+    command,
     ...Object.entries(options).flatMap(([k, v]) => [`--${k}`, v]),
     ...more,
     "--json",
   );
   equal(cli.code, 0, cli.stderr);
   return JSON.parse(cli.stdout);
+}
+
+/** `flybrain spectrum --json` with these options (and more arguments). */
+function cliSpectrum(options: Record<string, string>, ...more: string[]): Promise<Record<string, unknown>> {
+  return cliJson("spectrum", options, ...more);
 }
 
 /** Fails unless two spectrum results agree to the bit on every field but the compute time and the threads. */
@@ -487,6 +494,82 @@ browserTest(
     sameNumbers(web, await cliSpectrum({ n: "30", nle: "3", tsim: "20" }), "a run after Cancel");
   },
 );
+
+browserTest(
+  "the explorer's covariant vectors (vectors=1) equal flybrain vectors --json bit for bit, plotted as the viewer's",
+  async (page, base) => {
+    // g = 2, seed 3: two of six vectors are unstable, so the angle distribution exists. Two threads
+    // in the page, one in the command line (auto at n = 100): the same bits.
+    const args = { n: "100", g: "2", seed: "3", nle: "6", activation: "tanh", tsim: "50" };
+    const more = { sweep: "0", vectors: "1", threads: "2" };
+    await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, ...more })}`);
+    await ready(page);
+    equal(await page.isChecked("#in-vectors"), true);
+    const web = (await resultJson(page)) as {
+      threads: number;
+      exponents: number[];
+      vectors: Record<string, unknown>;
+    };
+    equal(web.threads, 2);
+    const expected = await cliJson("vectors", args);
+    equal((expected.angles as { unstable: number }).unstable, 2);
+    ok((web.vectors.seconds as number) > 0);
+    deepEqual({ ...web.vectors, seconds: 0 }, { ...expected, seconds: 0 });
+    deepEqual(Object.keys(web.vectors), Object.keys(expected));
+    // The spectrum's fields are still those of flybrain spectrum (its exponents: the vectors' QR ones).
+    deepEqual(web.exponents, expected.exponents);
+    deepEqual(
+      await page.locator("#vectors-charts figure").evaluateAll((els) => els.map((e) => e.id)),
+      ["chart-clv-exponents", "chart-participation", "chart-angles", "chart-ftle"],
+    );
+    const participation = await exportSvg(page, "participation");
+    deepEqual(participation.axisLabels.slice(0, 1), ["i/N"]);
+    equal(participation.errorBars, 6, "one error bar per vector");
+    match(await page.textContent("#vectors-summary") ?? "", /2 of 6 unstable/);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await assertNothingClipped(page, width);
+      await shot(page, `explorer-vectors-${width}`);
+    }
+  },
+);
+
+browserTest(
+  "the explorer refuses vectors beyond 500 neurons: a named field error, or the Worker's",
+  async (page, base) => {
+    await page.goto(`${base}explorer.html?n=501&vectors=1&nle=5`);
+    await page.waitForSelector("body[data-ready]");
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    match(await page.textContent("#status") ?? "", /vectors need n <= 500, got n=501/);
+    equal(await page.isChecked("#in-vectors"), false);
+    equal(await page.getAttribute("#in-vectors", "aria-invalid"), "true");
+    equal(await page.getAttribute("#in-n", "aria-invalid"), null);
+    equal(await page.inputValue("#in-n"), "501");
+    equal(await page.textContent("#result-json"), "");
+    await shot(page, "explorer-vectors-too-large");
+    // A connectome's n is known once built: the Worker refuses PB (655 neurons) before computing.
+    await page.goto(`${base}explorer.html?roi=PB&vectors=1&nle=3&tsim=5&sweep=0`);
+    await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    equal(await page.textContent("#status"), "The computation failed: vectors need n <= 500, got n=655");
+  },
+);
+
+browserTest("the explorer cancels a run while it computes the covariant vectors", async (page, base) => {
+  await page.goto(`${base}explorer.html?n=200&g=2&nle=20&tsim=300&sweep=0&vectors=1`);
+  await page.waitForFunction(
+    "document.getElementById('phase').textContent.startsWith('covariant vectors')",
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+  await page.click("#cancel");
+  equal(await page.textContent("#status"), "Cancelled.");
+  equal(await page.getAttribute("body", "data-ready"), null);
+  equal(await page.locator("#vectors-charts figure").count(), 0);
+  equal(JSON.parse(await page.textContent("#result-json") ?? "").vectors, undefined);
+});
 
 /** Views: name, runs, the uPlot charts, and the heat maps drawn after them. */
 const views: [string, string[], string[], string[]][] = [

@@ -1,10 +1,10 @@
 /**
  * The explorer's Worker: builds the configured random network with the library and computes
- * its spectrum (with the running estimates) and a small sweep of g, posting progress. With more
- * than one thread (cross-origin isolated pages only) the core is the threads build with a team
- * of Workers (app/team_worker.js, the library's team Worker), which this Worker ends when the run
- * ends or fails. The page cancels a run by stopping the team (the core's stop signal, posted to
- * it) and terminating this Worker.
+ * its spectrum (with the running estimates), when asked its covariant Lyapunov vectors, and a
+ * small sweep of g, posting progress. With more than one thread (cross-origin isolated pages
+ * only) the core is the threads build with a team of Workers (app/team_worker.js, the library's
+ * team Worker), which this Worker ends when the run ends or fails. The page cancels a run by
+ * stopping the team (the core's stop signal, posted to it) and terminating this Worker.
  *
  * @module
  */
@@ -16,14 +16,17 @@ import {
   type Core,
   linspace,
   loadCore,
+  type LyapunovSpectrumOptions,
   type Network,
   type NetworkFile,
   parseNetworkBytes,
   randomNetwork,
   spectrumJson,
   usesGainsAndShifts,
+  vectorsJson,
+  vectorsTables,
 } from "../../src/mod.ts";
-import type { ExplorerConfig } from "./_config.ts";
+import { checkVectorsN, type ExplorerConfig } from "./_config.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
 import { explorerThreads, threadsNote } from "./_threads.ts";
 
@@ -94,6 +97,7 @@ async function run(request: RunRequest): Promise<void> {
   const file = opened &&
     parseNetworkBytes(new Uint8Array(opened.bytes), opened.name, { activation: c.activation });
   const net = await network(c, file ? 1 : c.g, file);
+  if (c.vectors) checkVectorsN(net.n);
   const lib = await threadedCore(c, net.n, request);
   try {
     await compute(lib, c, net, file);
@@ -103,15 +107,18 @@ async function run(request: RunRequest): Promise<void> {
   scope.postMessage({ type: "done" });
 }
 
-/** The spectrum of the network, then the sweep of g, posted as they come. */
+/** The spectrum of the network, its covariant vectors when asked, then the sweep of g, posted as they come. */
 async function compute(lib: Core, c: ExplorerConfig, net: Network, file?: NetworkFile): Promise<void> {
-  const result = lib.lyapunovSpectrum(net, {
+  const options: LyapunovSpectrumOptions = {
     ...file?.options,
     h0: file?.h0,
     q0: file?.q0,
     nle: c.nle,
     tsim: c.tsim,
     seed: c.seed,
+  };
+  const result = lib.lyapunovSpectrum(net, {
+    ...options,
     history: HISTORY_POINTS,
     onProgress: ({ done, total }) => scope.postMessage({ type: "progress", phase: "spectrum", done, total }),
   });
@@ -126,6 +133,7 @@ async function compute(lib: Core, c: ExplorerConfig, net: Network, file?: Networ
     },
     { transfer: [time.buffer as ArrayBuffer, estimates.buffer as ArrayBuffer] },
   );
+  if (c.vectors) postVectors(lib, net, options);
   const gs = c.sweep > 0 ? linspace(c.gmin, c.gmax, c.sweep) : [];
   for (const [k, g] of gs.entries()) {
     const r = lib.lyapunovSpectrum(await network(c, g, file), {
@@ -149,6 +157,24 @@ async function compute(lib: Core, c: ExplorerConfig, net: Network, file?: Networ
       entropy: r.entropy,
     });
   }
+}
+
+/**
+ * Computes the covariant vectors of `net` with the spectrum's options and the defaults of
+ * `flybrain vectors` (tbkw, samples, ftle-window), and posts the fields of its `--json` and the
+ * run tables the viewer's charts plot.
+ */
+function postVectors(lib: Core, net: Network, options: LyapunovSpectrumOptions): void {
+  const res = lib.covariantVectors(net, {
+    ...options,
+    onProgress: ({ done, total }) => scope.postMessage({ type: "progress", phase: "vectors", done, total }),
+  });
+  const tables = vectorsTables(res);
+  const columns = Object.values(tables).flatMap((t) => Object.values(t.col) as Float64Array[]);
+  scope.postMessage(
+    { type: "vectors", json: vectorsJson(res, net.n), tables },
+    { transfer: columns.map((c) => c.buffer as ArrayBuffer) },
+  );
 }
 
 scope.onmessage = (event: MessageEvent) => {
