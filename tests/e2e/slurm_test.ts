@@ -175,16 +175,19 @@ Deno.test({
 
 Deno.test({
   name:
-    "flybrain slurm train_rd_model on a local cluster: 3 samples over 2 tasks merge into a single run's models and tables",
+    "flybrain slurm train_rd_model on a local cluster: shards merge into a single run's models and tables, also after a requeue",
   ignore: !clusterPossible(),
   sanitizeResources: false,
-  fn: async () => {
-    const args = [
+  fn: async (t) => {
+    const small = [
       ...["--n", "12", "--nle", "3", "--log_nle", "3", "--loss", "MSE", "--activation", "tanh_pos"],
       ...["--n_samples", "3", "--n_epochs", "4", "--log_every", "2", "--tsim", "10", "--quiet"],
     ];
-    await sh("bash", `${ROOT}scripts/slurm/up.sh`);
-    try {
+    /** Trains `args` in one process and as an array of 2 tasks (`during` runs once submitted). */
+    const both = async (
+      args: string[],
+      during: (job: { run: string; array: string }, out: string) => Promise<void>,
+    ) => {
       const single = await Deno.makeTempDir();
       const ref = await flybrain("train_rd_model", ...args, "--out", single);
       equal(ref.code, 0, ref.stderr);
@@ -192,12 +195,53 @@ Deno.test({
       const r = await flybrain("slurm", "train_rd_model", ...args, "--out", out, "--array", "2", "--submit");
       equal(r.code, 0, r.stderr);
       const job = JSON.parse(r.stdout);
+      await during(job, out);
       await waitFor([job.array, job.merge]);
       equal(await jobField(job.merge, "JobState"), "COMPLETED");
       deepEqual(trainingFiles(out), trainingFiles(single));
       const manifest = JSON.parse(Deno.readTextFileSync(`${job.run}/manifest.json`));
       deepEqual([manifest.status, manifest.shards.length], ["complete", 2]);
-      ok(trainingFiles(out).some((f) => f.includes("/sample2/epoch4.json:")));
+      return { job, out };
+    };
+    await sh("bash", `${ROOT}scripts/slurm/up.sh`);
+    try {
+      await t.step("3 samples over 2 tasks equal a single run", async () => {
+        const { out } = await both(small, async () => {});
+        ok(trainingFiles(out).some((f) => f.includes("/sample2/epoch4.json:")));
+      });
+
+      await t.step(
+        "a task requeued mid-run continues from its checkpoints; the merge equals a single run",
+        async () => {
+          // Shard 0 trains samples 0 and 2 for 30 epochs: requeued once sample 0 has a checkpoint past
+          // epoch 1, it is killed mid-run and, started again by Slurm, resumes from the checkpoints.
+          const args = small.map((a, i) =>
+            small[i - 1] === "--n" ? "60" : small[i - 1] === "--tsim" ? "100" : a
+          );
+          args.splice(args.indexOf("--n_epochs") + 1, 1, "30");
+          const { job } = await both(args, async (job, out) => {
+            const models = `${out}/models/train_rd_model`;
+            const epoch = () => {
+              try {
+                const [run] = Array.from(Deno.readDirSync(models), (e) => e.name);
+                return JSON.parse(Deno.readTextFileSync(`${models}/${run}/sample0/checkpoint.json`)).epoch ??
+                  0;
+              } catch {
+                return 0;
+              }
+            };
+            await until(() => Promise.resolve(epoch() >= 2), "sample 0 checkpointed");
+            await sh("scontrol", "requeue", `${job.array}_0`);
+            await until(async () => (await jobField(`${job.array}_0`, "Reason")) === "BeginTime", "requeued");
+          });
+          equal(await jobField(`${job.array}_0`, "JobState"), "COMPLETED");
+          equal(await jobField(`${job.array}_0`, "Restarts"), "1");
+          const log = Deno.readTextFileSync(`${job.run}/shards/slurm-${job.array}_0.log`);
+          match(log, /DUE TO JOB REQUEUE/);
+          const resumed = Number(/Resuming .*shards\/0 at epoch (\d+)/.exec(log)?.[1]);
+          ok(resumed >= 1 && resumed < 30, `resumed at epoch ${resumed}:\n${log}`);
+        },
+      );
     } finally {
       await run("bash", [`${ROOT}scripts/slurm/down.sh`]);
     }
