@@ -16,7 +16,16 @@ import { freeWorkspace, newWorkspace, setSparse, setTeam, Workspace } from "./wo
 
 export { ActivationCode, Field, PrecisionCode } from "./abi";
 export { teamWorker } from "./jobs";
-export { teamFail, teamFailed, teamLost, teamNew, teamQuit, teamTrapNext, teamWorkerDied } from "./team";
+export {
+  teamFail,
+  teamFailed,
+  teamLost,
+  teamNew,
+  teamQuit,
+  teamStopWord,
+  teamTrapNext,
+  teamWorkerDied,
+} from "./team";
 
 /** Whether the workspace at ws runs in f32. */
 // @ts-ignore: decorator

@@ -23,7 +23,7 @@
   done: i32 = 0; // threads finished with the current job
   count: i32 = 0; // threads arrived at the current barrier
   phase: i32 = 0; // barrier generation
-  failed: i32 = 0; // 1 + the thread that failed (0: none); every wait then gives up
+  failed: i32 = 0; // 1 + the thread that failed, −1: stopped by the host (0: neither); every wait then gives up
   quit: i32 = 0; // 1: Workers leave teamWorker
   spin: i32 = 0; // polls before sleeping
   trap: i32 = 0; // 1 + a thread that traps at the start of its next job (tests of the failure path)
@@ -188,6 +188,14 @@ export function teamLost(team: usize): i32 {
 export function teamFailed(team: usize): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   return atomic.load<i32>(team + offsetof<Team>("failed"));
+}
+
+/**
+ * Address of the team's failure word: a host thread that stores a nonzero value there (−1: a
+ * stop, src/thread_team.ts) makes every thread of the team give up at its next wait.
+ */
+export function teamStopWord(team: usize): usize {
+  return team + offsetof<Team>("failed");
 }
 
 /** Makes thread tid trap at the start of the team's next job (to test the failure path). */

@@ -19,7 +19,7 @@ export function runsTable(runs: RunInfo[]): string {
       r.workflow,
       r.run,
       r.status,
-      r.progress ? `${r.progress.done}/${r.progress.total}` : "-",
+      r.progress ? `${r.progress.done}/${r.progress.total}${r.shards ? " shards" : ""}` : "-",
       time(r.start),
       time(r.end),
       formatBytes(r.bytes),

@@ -65,7 +65,8 @@ export const spectrumCommand = planOptions(
       core.close();
     }
     if (opts.json) {
-      console.log(stringifyJson(spectrumJson(result, { n: file.network.n, nle: result.exponents.length })));
+      const extra = { n: file.network.n, nle: result.exponents.length, threads: core.threads };
+      console.log(stringifyJson(spectrumJson(result, extra)));
     } else {
       console.log(`Lyapunov spectrum of ${file.source} (n=${file.network.n})\n`);
       console.log(spectrumTable(result));

@@ -25,6 +25,7 @@ import {
   VECTORS_SUMMARY_TABLE,
   VECTORS_TYPE_SHARES_TABLE,
   vectorsJson,
+  vectorsRows,
   writeFileAtomic,
   writeManifest,
 } from "../src/deno.ts";
@@ -84,62 +85,17 @@ function runFiles(
 ): [string, string | Uint8Array][] {
   const k = res.exponents.length;
   const n = res.vectors.length / (res.times.length * k);
-  const { ipr, participationRatio } = res.localisation;
+  const rows = vectorsRows(res);
   const csv = <S extends TableSchema>(schema: S, rows: Row<S>[]): [string, string] => [
     schema.file,
     stringify(tableCells(schema, rows)),
   ];
-  const between = res.angles.unstableStable?.values;
-  const q = (l: number, i: number) => res.ftle.quantiles[l * k + i];
   const files: [string, string | Uint8Array][] = [
-    csv(
-      VECTORS_SUMMARY_TABLE,
-      Array.from(res.exponents, (l, i) => ({
-        i: i + 1,
-        lambda_qr: l,
-        stderr_qr: res.stderr?.[i] ?? "",
-        lambda_clv: res.clvExponents[i],
-        stderr_clv: res.clvStderr?.[i] ?? "",
-        ipr: ipr.mean[i],
-        ipr_stderr: ipr.stderr?.[i] ?? "",
-        participation_ratio: participationRatio.mean[i],
-        participation_ratio_stderr: participationRatio.stderr?.[i] ?? "",
-        angle_next_mean: res.angles.neighbours.mean[i] ?? "",
-        angle_next_min: res.angles.neighbours.min[i] ?? "",
-      })),
-    ),
-    csv(
-      VECTORS_ANGLES_TABLE,
-      Array.from(res.times, (time, sample) => ({ sample, time, unstable_stable: between?.[sample] ?? "" })),
-    ),
-    csv(
-      VECTORS_FTLE_TABLE,
-      Array.from(res.ftle.mean, (mean, i) => ({
-        i: i + 1,
-        window: res.ftle.window,
-        mean,
-        variance: res.ftle.variance[i],
-        std: res.ftle.std[i],
-        q05: q(0, i),
-        q25: q(1, i),
-        q50: q(2, i),
-        q75: q(3, i),
-        q95: q(4, i),
-      })),
-    ),
+    csv(VECTORS_SUMMARY_TABLE, rows.summary),
+    csv(VECTORS_ANGLES_TABLE, rows.angles),
+    csv(VECTORS_FTLE_TABLE, rows.ftle),
   ];
-  const shares = res.typeShares;
-  if (shares) {
-    const rows: Row<typeof VECTORS_TYPE_SHARES_TABLE>[] = [];
-    for (let i = 0; i < k; i++) {
-      shares.typeNames.forEach((name, t) =>
-        rows.push({ i: i + 1, group: "type", name, share: shares.types[t * k + i] })
-      );
-      rows.push({ i: i + 1, group: "sign", name: "excitatory", share: shares.excitatory[i] });
-      rows.push({ i: i + 1, group: "sign", name: "inhibitory", share: shares.inhibitory[i] });
-    }
-    files.push(csv(VECTORS_TYPE_SHARES_TABLE, rows));
-  }
+  if (rows.typeShares) files.push(csv(VECTORS_TYPE_SHARES_TABLE, rows.typeShares));
   files.push(
     [VECTORS_NPY, npyBytes(res.vectors, [res.times.length, n, k])],
     [VECTORS_JSON, stringifyJson(json) + "\n"],
@@ -200,7 +156,7 @@ export const vectorsCommand = planOptions(spectrumOptions(
     }
     const n = file.network.n;
     const k = res.exponents.length;
-    const json = vectorsJson(res, { n, nle: k });
+    const json = vectorsJson(res, n);
     if (opts.save !== undefined) {
       await writeFileAtomic(opts.save, npyBytes(res.vectors, [res.times.length, n, k]));
     }

@@ -5,12 +5,16 @@
  * - a **thread** (`tid` given) instantiates the posted threads build on the shared memory it is
  *   given, reports ready, then runs the team's jobs inside the core until the team quits. A
  *   failure (a trap in a kernel) is written into the team record, so that every other thread
- *   stops waiting, and reported.
- * - the **supervisor** (no `tid`) starts the threads 1..T−1 as its own Workers and watches them:
- *   its event loop stays free while the team computes (the host's is blocked inside the core),
- *   so when a thread's Worker dies (an error it did not catch, or terminated) it marks the team
- *   failed (`teamWorkerDied`) and every waiting thread gives up within a wake period instead of
- *   waiting for it forever.
+ *   stops waiting, and reported. Either way it then waits, idle, for its owner to end it: it
+ *   never closes itself (in Chromium, a nested Worker that closes while its owner ends can leave
+ *   the owner running for good).
+ * - the **supervisor** (no `tid`) starts the threads 1..T−1 as its own Workers, from its own
+ *   module (so a bundled copy starts bundled threads), and watches them: its event loop stays
+ *   free while the team computes (the host's is blocked inside the core), so when a thread's
+ *   Worker dies (an error it did not catch, or terminated) it marks the team failed
+ *   (`teamWorkerDied`) and every waiting thread gives up within a wake period instead of waiting
+ *   for it forever. Asked to quit, it terminates the threads and closes; otherwise (a team that
+ *   ends with its owner) it ends with the Worker that started it.
  *
  * @module
  */
@@ -52,7 +56,7 @@ async function instantiate(init: TeamInit): Promise<TeamExports> {
   return instance.exports as unknown as TeamExports;
 }
 
-/** Thread `tid`: runs the team's jobs until the team quits or fails. */
+/** Thread `tid`: runs the team's jobs until the team quits or fails, then waits to be ended. */
 async function runThread(init: TeamInit, tid: number): Promise<void> {
   const x = await instantiate(init);
   scope.postMessage({ ready: tid });
@@ -63,34 +67,35 @@ async function runThread(init: TeamInit, tid: number): Promise<void> {
     x.teamFail(init.team, tid);
     scope.postMessage({ error: `thread ${tid}: ${(e as Error).message ?? String(e)}` });
   }
-  scope.close();
 }
 
 /** The supervisor: starts threads 1..T−1, reports ready, marks the team failed when one dies. */
 async function supervise(init: TeamInit): Promise<void> {
   const x = await instantiate(init);
   const workers = new Map<number, Worker>();
+  // Threads still in the core: a thread that left it (ended or failed) has told the team already.
+  const watched = new Set<number>();
   let quitting = false;
   const died = (tid: number) => {
-    if (quitting || !workers.has(tid)) return;
-    workers.delete(tid);
+    if (quitting || !watched.delete(tid)) return;
     x.teamWorkerDied(init.team, tid);
   };
   const ready: Promise<void>[] = [];
   for (let tid = 1; tid < init.threads; tid++) {
     const worker = new Worker(new URL(import.meta.url), { type: "module" });
     workers.set(tid, worker);
+    watched.add(tid);
     ready.push(
       new Promise((resolve, reject) => {
         worker.onmessage = (event: MessageEvent) => {
           const data = event.data as { ready?: number; ended?: number; error?: string };
           if (data.ready === tid) resolve();
-          // A thread that ended or failed by itself has told the team already.
-          if (data.ended === tid || data.error !== undefined) workers.delete(tid);
+          if (data.ended === tid || data.error !== undefined) watched.delete(tid);
         };
         worker.onerror = (event: ErrorEvent) => {
           event.preventDefault();
-          reject(new Error(`Cannot start thread ${tid} of the core: ${event.message}`));
+          const why = event.message || `its module ${import.meta.url} did not load`;
+          reject(new Error(`Cannot start thread ${tid} of the core: ${why}`));
           died(tid);
         };
       }),

@@ -19,7 +19,7 @@ import {
   spectrumGradient,
   type SpectrumGradientOptions,
 } from "./spectrum_gradient.ts";
-import { ThreadTeam } from "./thread_team.ts";
+import { STOPPED, type StopSignal, type TeamOptions, ThreadTeam } from "./thread_team.ts";
 import { type CoreExports, type Precision, Workspace } from "./workspace.ts";
 
 /** Where the core comes from: its bytes, a URL, or an already compiled module. */
@@ -43,6 +43,8 @@ export interface LoadCoreOptions {
    * @default 1
    */
   threads?: number;
+  /** How the team's Workers start and end (with `threads` > 1). */
+  team?: TeamOptions;
 }
 
 /** An instantiated core: kernels in one module's memory, and the algorithms over them. */
@@ -70,6 +72,15 @@ export class Core {
     return this.#team;
   }
 
+  /**
+   * What stops this core's computations from another thread (`stopComputation`):
+   * threaded cores only (a single-threaded core shares no memory).
+   */
+  get stopSignal(): StopSignal | undefined {
+    return this.#team &&
+      { memory: this.#team.memory, address: this.exports.teamStopWord(this.#team.pointer) };
+  }
+
   /** A new workspace for n neurons and a k-column frame (free it when done). */
   workspace(n: number, k: number, precision: Precision = "f64"): Workspace {
     const ws = new Workspace(this.exports, n, k, precision);
@@ -77,7 +88,11 @@ export class Core {
     return ws;
   }
 
-  /** Ends the threads of a threaded core (no-op for one thread); the core cannot compute afterwards. */
+  /**
+   * Ends the threads of a threaded core (no-op for one thread): they leave the core and their
+   * Workers are terminated (or left to their owner, `team.endWithOwner`); the core cannot
+   * compute afterwards.
+   */
   close(): void {
     if (!this.#team) return;
     this.exports.teamQuit(this.#team.pointer);
@@ -168,8 +183,9 @@ function checkAbi(exports: WebAssembly.Exports): void {
 }
 
 /**
- * Kernel calls of a threaded core that end the team when one of its threads fails or its Worker
- * dies: the failing thread is reported, every other thread stops waiting, the Workers end.
+ * Kernel calls of a threaded core that end the team when one of its threads fails, its Worker
+ * dies or another thread stops it: the failing thread (or the stop) is reported, every other
+ * thread stops waiting, the Workers end.
  */
 function guardTeam(exports: CoreExports, team: ThreadTeam): CoreExports {
   const guarded: Record<string, unknown> = { memory: exports.memory };
@@ -186,6 +202,7 @@ function guardTeam(exports: CoreExports, team: ThreadTeam): CoreExports {
         const lost = exports.teamLost(team.pointer);
         exports.teamFail(team.pointer, 0);
         team.terminate();
+        if (failed === STOPPED) throw new Error("The computation was stopped");
         const who = failed > 0 ? `thread ${failed - 1}` : "thread 0";
         const why = lost > 0 ? "its Worker died" : (e as Error).message;
         throw new Error(`The core failed in ${who} of ${team.threads} (${why}); its threads were stopped`);
@@ -228,7 +245,14 @@ export async function loadCore(source?: CoreSource, options: LoadCoreOptions = {
   checkAbi(instance.instance.exports);
   const exports = instance.exports as unknown as CoreExports;
   if (threads === 1) return new Core(module, exports);
-  const team = await ThreadTeam.start(module, memory, exports.teamNew(threads), threads);
+  const pointer = exports.teamNew(threads);
+  let team: ThreadTeam;
+  try {
+    team = await ThreadTeam.start(module, memory, pointer, threads, options.team);
+  } catch (e) {
+    exports.teamQuit(pointer); // the Workers that started leave the core
+    throw e;
+  }
   return new Core(module, guardTeam(exports, team), team);
 }
 

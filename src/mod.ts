@@ -94,7 +94,7 @@ export { NPZ_ARRAYS, parseNetworkNpz } from "./network_npz.ts";
 export { type NeuronTable, parseNetworkCsv, parseNeuronTable } from "./network_csv.ts";
 export { type NpyArray, parseNpy } from "./npy_parse.ts";
 export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
-export { ThreadTeam } from "./thread_team.ts";
+export { stopComputation, type StopSignal, type TeamOptions, ThreadTeam } from "./thread_team.ts";
 export {
   type ParallelismPlan,
   type ParallelismRequest,
@@ -170,6 +170,7 @@ export {
   readTable,
   readTableRows,
   readTypeShares,
+  rowsTable,
   type RunData,
   runFiles,
   type RunTables,
@@ -195,6 +196,7 @@ export {
   VECTORS_DEFAULTS,
 } from "./covariant_vectors.ts";
 export { vectorsJson } from "./vectors_json.ts";
+export { type VectorsRows, vectorsRows, vectorsTables } from "./vectors_tables.ts";
 export {
   type Averaged,
   type ClvAngles,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { MAX_THREADS } from "./core.ts";
+
 /** Threads inside one computation: a count, or "auto" (by the size, {@linkcode planParallelism}). */
 export type Threads = number | "auto";
 
@@ -47,8 +49,8 @@ export interface ParallelismPlan {
 /**
  * Workers and threads for a run, W·T ≤ cores unless both are given: given values are kept;
  * with threads "auto", few large networks (fewer than the cores, with {@linkcode threadsPay})
- * share the cores as threads, anything else runs one thread per
- * network and one Worker per core (W = cores / T when not given).
+ * share the cores as threads (at most {@linkcode MAX_THREADS} each), anything else runs one
+ * thread per network and one Worker per core (W = cores / T when not given).
  *
  * @example
  * ```ts
@@ -59,6 +61,7 @@ export interface ParallelismPlan {
  * deepEqual(planParallelism({ n: 100, nle: 10, threads: 2, cores: 8 }), { workers: 4, threads: 2 });
  * deepEqual(planParallelism({ n: 400, nle: 40, cores: 2 }), { workers: 1, threads: 2 });
  * deepEqual(planParallelism({ n: 200, nle: 1, cores: 2 }), { workers: 2, threads: 1 });
+ * deepEqual(planParallelism({ n: 2000, nle: 50, workers: 1, cores: 128 }), { workers: 1, threads: 64 });
  * ```
  */
 export function planParallelism(request: ParallelismRequest): ParallelismPlan {
@@ -69,7 +72,7 @@ export function planParallelism(request: ParallelismRequest): ParallelismPlan {
   if (threads === "auto") {
     const large = threadsPay(request.n, request.nle);
     const networks = Math.min(jobs, workers ?? cores);
-    threads = large && jobs < cores ? Math.max(1, Math.floor(cores / networks)) : 1;
+    threads = large && jobs < cores ? Math.min(MAX_THREADS, Math.max(1, Math.floor(cores / networks))) : 1;
   }
   return { workers: workers ?? Math.max(1, Math.floor(cores / threads)), threads };
 }

@@ -3,11 +3,56 @@
  * build on the core's shared memory as threads 1..T−1 of one team (assembly/team.ts); the
  * calling thread is thread 0. They are started once, with the core, by one more Worker, their
  * supervisor (src/_team_worker.ts), which marks the team failed when one of them dies, since
- * the calling thread cannot listen while it computes. Jobs reach the threads through the shared
- * memory, never by messages.
+ * the calling thread cannot listen while it computes; it is handed the team record's address,
+ * and jobs reach the threads through the shared memory, never by messages. When the team quits
+ * or fails the threads leave the core and wait, idle, until they are terminated: by the
+ * supervisor when the core closes, or with the thread that owns them
+ * ({@linkcode TeamOptions.endWithOwner}).
  *
  * @module
  */
+
+/** The module the team's Workers run, next to this file (a bundle of the library ships its own copy). */
+export const TEAM_WORKER_URL: URL = new URL("./_team_worker.ts", import.meta.url);
+
+/** How a team's Workers start and end. */
+export interface TeamOptions {
+  /**
+   * The module the Workers run: {@linkcode TEAM_WORKER_URL} by default; where the library is
+   * bundled (the web page), the URL of the bundled copy shipped with it.
+   */
+  script?: URL | string;
+  /**
+   * Leave the end of the Workers to the end of the thread that started them: the core's close()
+   * and a failure then make them leave the core (idle) without terminating them. For a Worker
+   * that is itself terminated when its computation ends, as the web explorer's: in Chromium,
+   * nested Workers that end just before their owner can leave the owner running for good.
+   * @default false
+   */
+  endWithOwner?: boolean;
+}
+
+/** The value of a team's failure word after {@linkcode stopComputation} (a thread that fails writes 1 + its index). */
+export const STOPPED = -1;
+
+/**
+ * What stops a threaded core's computation from another thread (post it there, e.g. from a
+ * Worker to its page): the core's shared memory and the address of its team's failure word.
+ */
+export interface StopSignal {
+  memory: WebAssembly.Memory;
+  address: number;
+}
+
+/**
+ * Stops the computation of the core a signal comes from, from any thread (a page's main thread
+ * too): every thread of its team gives up at its next wait (within about 50 ms), the call
+ * computing on the core's thread throws "The computation was stopped" and the team's Workers
+ * end. The core cannot compute afterwards.
+ */
+export function stopComputation(signal: StopSignal): void {
+  Atomics.compareExchange(new Int32Array(signal.memory.buffer), signal.address >> 2, 0, STOPPED);
+}
 
 /** The team's Workers. */
 export class ThreadTeam {
@@ -15,25 +60,40 @@ export class ThreadTeam {
   readonly threads: number;
   /** Address of the team record in the core's memory. */
   readonly pointer: number;
+  /** The core's shared memory. */
+  readonly memory: WebAssembly.Memory;
   #supervisor: Worker | undefined;
+  readonly #endWithOwner: boolean;
 
-  private constructor(threads: number, pointer: number, supervisor: Worker) {
+  private constructor(
+    threads: number,
+    pointer: number,
+    memory: WebAssembly.Memory,
+    supervisor: Worker,
+    endWithOwner: boolean,
+  ) {
     this.threads = threads;
     this.pointer = pointer;
+    this.memory = memory;
     this.#supervisor = supervisor;
+    this.#endWithOwner = endWithOwner;
   }
 
   /**
    * Starts the Workers of a team of `threads` threads on `memory` (the team record at
-   * `pointer`) and resolves when every one of them runs the module.
+   * `pointer`), module Workers running `options.script`, and resolves when every one of them runs
+   * the module. When one cannot start, the promise rejects and the others are terminated (with
+   * `endWithOwner`, left to their owner: quit the team so that they leave the core).
    */
   static async start(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     pointer: number,
     threads: number,
+    options: TeamOptions = {},
   ): Promise<ThreadTeam> {
-    const supervisor = new Worker(new URL("./_team_worker.ts", import.meta.url), { type: "module" });
+    const script = options.script ?? TEAM_WORKER_URL;
+    const supervisor = new Worker(script, { type: "module" });
     const ready = new Promise<void>((resolve, reject) => {
       supervisor.onmessage = (event: MessageEvent) => {
         const data = event.data as { ready?: number; error?: string };
@@ -42,17 +102,19 @@ export class ThreadTeam {
       };
       supervisor.onerror = (event: ErrorEvent) => {
         event.preventDefault();
-        reject(new Error(`Cannot start the threads of the core: ${event.message}`));
+        const why = event.message || `its module ${script} did not load`;
+        reject(new Error(`Cannot start the threads of the core: ${why}`));
       };
     });
     supervisor.postMessage({ module, memory, team: pointer, threads });
+    const team = new ThreadTeam(threads, pointer, memory, supervisor, options.endWithOwner ?? false);
     try {
       await ready;
     } catch (e) {
-      supervisor.terminate();
+      team.terminate();
       throw e;
     }
-    return new ThreadTeam(threads, pointer, supervisor);
+    return team;
   }
 
   /**
@@ -63,10 +125,13 @@ export class ThreadTeam {
     this.#supervisor?.postMessage({ kill: tid, afterMs });
   }
 
-  /** Stops every Worker (the team cannot be used afterwards). */
+  /**
+   * Terminates every Worker, or with `endWithOwner` leaves them to their owner's end (the team
+   * cannot be used afterwards; quit or fail it first, so that they leave the core).
+   */
   terminate(): void {
     if (!this.#supervisor) return;
-    this.#supervisor.postMessage({ quit: true });
+    if (!this.#endWithOwner) this.#supervisor.postMessage({ quit: true });
     this.#supervisor = undefined;
   }
 }

@@ -16,8 +16,9 @@ function quantileObject(values: ArrayLike<number>): Record<string, number> {
 }
 
 /**
- * A covariantVectors result as a plain JSON object (without the vectors themselves), after the
- * fields of `extra` (e.g. n and nle): the output of `flybrain vectors --json`.
+ * A covariantVectors result of a network of n neurons as a plain JSON object (without the
+ * vectors themselves), n and nle first: the output of `flybrain vectors --json`, and the
+ * `vectors` object of the explorer's result.
  *
  * @example
  * ```ts
@@ -25,18 +26,19 @@ function quantileObject(values: ArrayLike<number>): Record<string, number> {
  * import { loadCore, randomNetwork } from "./mod.ts";
  * const core = await loadCore();
  * const res = core.covariantVectors(randomNetwork({ n: 10, g: 2 }), { nle: 2, tsim: 2, samples: 3 });
- * equal(vectorsJson(res, { n: 10 }).n, 10);
+ * equal(vectorsJson(res, 10).nle, 2);
  * ```
  */
 export function vectorsJson(
   res: CovariantVectorsResult,
-  extra: Record<string, unknown> = {},
+  n: number,
 ): Record<string, unknown> {
   const k = res.exponents.length;
   const between = res.angles.unstableStable;
   const shares = res.typeShares;
   return {
-    ...extra,
+    n,
+    nle: k,
     exponents: list(res.exponents),
     stderr: list(res.stderr),
     clvExponents: list(res.clvExponents),

@@ -78,6 +78,7 @@ export interface CoreExports {
   teamTrapNext(team: number, tid: number): void;
   teamWorkerDied(team: number, tid: number): void;
   teamLost(team: number): number;
+  teamStopWord(team: number): number;
 }
 
 /** A network's buffers in the core, for n neurons and a k-column tangent frame. */

@@ -54,8 +54,11 @@ export async function startServer(dataDir: string): Promise<Server> {
   };
 }
 
-/** Serves a folder as a plain static host would (for the dist/ site). */
-export function serveStatic(dir: string): { url: string; server: Deno.HttpServer } {
+/** Serves a folder as a plain static host would (for the dist/ site), with `headers` on every answer. */
+export function serveStatic(
+  dir: string,
+  headers: Record<string, string> = {},
+): { url: string; server: Deno.HttpServer } {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
     if (path.includes("..")) return new Response(null, { status: 404 });
@@ -65,7 +68,7 @@ export function serveStatic(dir: string): { url: string; server: Deno.HttpServer
       const type =
         { html: "text/html", js: "text/javascript", css: "text/css", wasm: "application/wasm" }[ext] ??
           "application/json";
-      return new Response(body, { headers: { "content-type": type } });
+      return new Response(body, { headers: { ...headers, "content-type": type } });
     } catch {
       return new Response(null, { status: 404 });
     }

@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import {
   type Core,
   loadCore,
@@ -196,6 +196,28 @@ Deno.test("a short training run ends with the same parameters with 1, 2 and 3 th
 Deno.test("loadCore() rejects a thread count that is not an integer from 1 to 64", async () => {
   for (const threads of [0, 1.5, 65]) {
     await rejects(loadCore(undefined, { threads }), /threads must be an integer from 1 to 64/);
+  }
+});
+
+Deno.test("stopComputation() from another thread ends a threaded spectrum within a second", async () => {
+  const stopped = await loadCore(undefined, { threads: 2 });
+  const stopper = new Worker(new URL("./_stop_worker.ts", import.meta.url), { type: "module" });
+  try {
+    equal(core.stopSignal, undefined, "a single-threaded core shares no memory");
+    const armed = new Promise((resolve) => (stopper.onmessage = resolve));
+    stopper.postMessage({ signal: stopped.stopSignal, afterMs: 200 });
+    await armed;
+    const t0 = performance.now();
+    // About 10 s of work if nothing stopped it.
+    const net = randomNetwork({ n: 400, g: 2, seed: 1 });
+    throws(
+      () => stopped.lyapunovSpectrum(net, { nle: 40, tsim: 2000 }),
+      /^Error: The computation was stopped$/,
+    );
+    ok(performance.now() - t0 < 1200, `stopped after ${performance.now() - t0} ms`);
+  } finally {
+    stopper.terminate();
+    stopped.close();
   }
 });
 

@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { program } from "../cli/main.ts";
-import { type TrainingSpec } from "../cli/_training.ts";
+import type { TrainingSpec } from "../cli/_training.ts";
 import { type TrainRdFlags, trainRdSpec } from "../cli/train_rd_model.ts";
 import { deriveSeed, randomNetwork } from "../src/mod.ts";
 import { shardIndices } from "../src/shard.ts";

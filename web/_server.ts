@@ -1,16 +1,28 @@
 /**
  * The page server itself, run by `web/serve.ts` inside its sandbox: Deno.serve on 127.0.0.1,
- * static files from the mounts (GET and HEAD only) and `runs.json`, the index of the runs.
+ * static files from the mounts (GET and HEAD only) and `runs.json`, the index of the runs, every
+ * answer with the headers that make the pages cross-origin isolated (threads in the explorer).
  *
  * Usage: `_server.ts <port> <project root> <data dir>`.
  *
  * @module
  */
 
+import { ISOLATION_HEADERS } from "./app/_threads.ts";
 import { contentType, type Mount, resolvePath, runIndex } from "./_static.ts";
 
 /** The request handler for a project root and a data folder. */
 export function handler(root: string, dataDir: string): (req: Request) => Promise<Response> {
+  const answer = files(root, dataDir);
+  return async (req: Request) => {
+    const response = await answer(req);
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.headers.set(name, value);
+    return response;
+  };
+}
+
+/** The answers of the server before the isolation headers are added. */
+function files(root: string, dataDir: string): (req: Request) => Promise<Response> {
   const mounts: Mount[] = [
     { prefix: "", dir: `${root}/web` },
     { prefix: "app", dir: `${root}/build/web/app` },

@@ -97,6 +97,11 @@ SlurmctldHost=localhost
 SlurmUser=root
 SlurmdUser=root
 $AUTHLINES
+# A requeued job (scontrol requeue, preemption) waits cred_expire+1 s before it may run again
+# (Slurm's default 120 s). The wait is needed: slurmd refuses a launch credential no newer, to the
+# second, than the kill's ("Job credential revoked") and the task then ends FAILED, never rerun.
+# 10 s (the minimum is 5) keeps the wait short and still covers a launch on a loaded machine.
+AuthInfo=cred_expire=10
 SlurmctldPort=6817
 SlurmdPort=6818
 StateSaveLocation=$STATE/ctld
@@ -116,8 +121,10 @@ JobCompType=jobcomp/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 SchedulerType=sched/backfill
-# default batch_sched_delay=3 s => array tasks start in 3 s waves; 0 = immediate
-SchedulerParameters=batch_sched_delay=0
+# default batch_sched_delay=3 s => array tasks start in 3 s waves; 0 = immediate.
+# sched_interval=2: a full scheduling pass every 2 s (default 60 s; backfill every 30 s), so a job whose
+# BeginTime passes (a requeued one) starts within 2 s; no event triggers a pass at that moment.
+SchedulerParameters=batch_sched_delay=0,sched_interval=2
 MpiDefault=none
 SwitchType=switch/none
 MailProg=/bin/true

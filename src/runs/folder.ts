@@ -8,6 +8,7 @@
 import { writeFileAtomic } from "../atomic_write.ts";
 import { parseJson, stringifyJson } from "../json_numbers.ts";
 import { ensureFolder } from "../safe_folder.ts";
+import { SHARDS_FOLDER } from "../shard.ts";
 import {
   FINISHED_FOLDER,
   logsPath,
@@ -111,9 +112,15 @@ export interface RunInfo {
   run: string;
   /** Its folder. */
   dir: string;
-  /** Its real status (see {@linkcode runStatus}). */
-  status: RunStatus;
+  /**
+   * Its real status (see {@linkcode runStatus}); a run in shards not merged yet has its shards'
+   * (running, failed or interrupted when one of them is), else `unmerged`.
+   */
+  status: RunStatus | "unmerged";
+  /** Items done, or for a run in shards not merged yet, shards complete out of all. */
   progress?: { done: number; total: number };
+  /** A run in shards not merged yet: how many shards the run has. */
+  shards?: number;
   start?: string;
   end?: string;
   pid?: number;
@@ -136,6 +143,57 @@ async function folderBytes(dir: string): Promise<number> {
   return bytes;
 }
 
+/** A folder's manifest, or undefined when it has none (or one that does not parse). */
+async function readManifest(dir: string): Promise<Manifest | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(`${dir}/${MANIFEST_FILE}`));
+  } catch {
+    return undefined;
+  }
+}
+
+const SHARD_STATUS_ORDER: readonly RunStatus[] = ["running", "failed", "interrupted"];
+
+/**
+ * The state of a run in shards not merged yet (no manifest of its own), from its shards'
+ * manifests; undefined when the folder has no shard either.
+ */
+async function shardsState(
+  dir: string,
+): Promise<Omit<RunInfo, "workflow" | "run" | "dir" | "bytes"> | undefined> {
+  const shards: { status: RunStatus; manifest: Manifest }[] = [];
+  for (const name of await subfolders(`${dir}/${SHARDS_FOLDER}`)) {
+    const shardDir = `${dir}/${SHARDS_FOLDER}/${name}`;
+    const manifest = await readManifest(shardDir);
+    if (manifest) shards.push({ status: await runStatus(shardDir, manifest), manifest });
+  }
+  if (shards.length === 0) return undefined;
+  const count = Math.max(
+    shards.length,
+    ...shards.map((s) => (s.manifest.options as { shard?: { count?: number } }).shard?.count ?? 0),
+  );
+  const complete = shards.filter((s) => s.status === "complete").length;
+  const starts = shards.map((s) => s.manifest.start).sort();
+  const ends = shards.map((s) => s.manifest.end ?? "").sort();
+  return {
+    status: SHARD_STATUS_ORDER.find((status) => shards.some((s) => s.status === status)) ?? "unmerged",
+    progress: { done: complete, total: count },
+    shards: count,
+    start: starts[0],
+    end: complete === count ? ends.at(-1) : undefined,
+  };
+}
+
+/** The names of a folder's subfolders, sorted; none when it does not exist. */
+async function subfolders(dir: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isDirectory).map((e) => e.name).sort();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+}
+
 /**
  * The runs under an output root (`<root>/logs/<workflow>/<run>/manifest.json`), by workflow
  * then start time; folders without a readable manifest are skipped.
@@ -149,34 +207,26 @@ async function folderBytes(dir: string): Promise<number> {
  */
 export async function listRuns(root: string): Promise<RunInfo[]> {
   const out: RunInfo[] = [];
-  const entries = async (dir: string) => {
-    try {
-      return (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isDirectory).map((e) => e.name)
-        .sort();
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return [];
-      throw e;
-    }
-  };
-  for (const workflow of await entries(`${root}/logs`)) {
-    for (const run of await entries(`${root}/logs/${workflow}`)) {
+  for (const workflow of await subfolders(`${root}/logs`)) {
+    for (const run of await subfolders(`${root}/logs/${workflow}`)) {
       const dir = `${root}/logs/${workflow}/${run}`;
-      let m: Manifest;
-      try {
-        m = JSON.parse(await Deno.readTextFile(`${dir}/${MANIFEST_FILE}`));
-      } catch {
-        continue;
-      }
+      const m = await readManifest(dir);
+      const state = m
+        ? {
+          status: await runStatus(dir, m),
+          progress: m.progress,
+          start: m.start,
+          end: m.end,
+          pid: m.pid,
+          host: m.host,
+        }
+        : await shardsState(dir);
+      if (state === undefined) continue;
       out.push({
         workflow,
         run,
         dir,
-        status: await runStatus(dir, m),
-        progress: m.progress,
-        start: m.start,
-        end: m.end,
-        pid: m.pid,
-        host: m.host,
+        ...state,
         bytes: await folderBytes(dir) +
           (WORKFLOWS.includes(workflow as Workflow) ? await folderBytes(modelsFolder(dir)) : 0),
       });

@@ -9,6 +9,7 @@
 import type { TypeShares } from "../_clv_analysis.ts";
 import { type CsvRecords, parseCsvRecords } from "../csv.ts";
 import {
+  type Cell,
   type Column,
   type Manifest,
   MANIFEST_FILE,
@@ -48,15 +49,46 @@ export function readTable<S extends TableSchema>(schema: S, text: string): Table
   const col: Record<string, Float64Array> = {};
   for (const c of [...schema.columns, ...schema.optional.filter((o) => columns.includes(o))]) {
     const values = new Float64Array(rows.length);
-    rows.forEach((row, r) => {
-      const cell = row[c].trim();
-      const x = cell === "" ? NaN : Number(cell);
-      if (cell !== "" && Number.isNaN(x) && cell !== "NaN") {
-        throw new SyntaxError(`${schema.file}:${lines[r]}: ${c} must be a number, got "${cell}"`);
-      }
-      values[r] = x;
-    });
+    rows.forEach((row, r) => values[r] = cellNumber(row[c], () => `${schema.file}:${lines[r]}: ${c}`));
     col[c] = values;
+  }
+  return { file: schema.file, rows: rows.length, col: col as Table<S>["col"] };
+}
+
+/** A cell as a number: NaN when empty; throws naming `where()` when it is not a number. */
+function cellNumber(cell: Cell, where: () => string): number {
+  if (typeof cell === "number") return cell;
+  const text = cell.trim();
+  const x = text === "" ? NaN : Number(text);
+  if (text !== "" && Number.isNaN(x) && text !== "NaN") {
+    throw new SyntaxError(`${where()} must be a number, got "${text}"`);
+  }
+  return x;
+}
+
+/**
+ * A table from rows in memory, as {@linkcode readTable} reads them once written (the optional
+ * columns when the rows have them, "" as NaN); throws naming the file when a cell is not a number.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { LAMBDA_MAX_TABLE } from "./schema.ts";
+ * const t = rowsTable(LAMBDA_MAX_TABLE, [{ g: 0.5, sample: 0, seed: 7, lambda_max: "" }]);
+ * equal(Number.isNaN(t.col.lambda_max[0]), true);
+ * equal(t.col.entropy, undefined);
+ * ```
+ */
+export function rowsTable<S extends TableSchema>(schema: S, rows: readonly Row<S>[]): Table<S> {
+  const cells = rows as readonly Record<string, Cell | undefined>[];
+  const present = schema.optional.filter((o) => cells.length > 0 && cells[0][o] !== undefined);
+  const col: Record<string, Float64Array> = {};
+  for (const c of [...schema.columns, ...present]) {
+    col[c] = Float64Array.from(cells, (row, r) => {
+      const cell = row[c];
+      if (cell === undefined) throw new Error(`${schema.file}: row ${r + 1} has no value for column ${c}`);
+      return cellNumber(cell, () => `${schema.file}: row ${r + 1}: ${c}`);
+    });
   }
   return { file: schema.file, rows: rows.length, col: col as Table<S>["col"] };
 }

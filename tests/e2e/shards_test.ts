@@ -145,3 +145,26 @@ Deno.test("a sweep of a network file merges too (merge reads the file the shards
     files(`${dir}/single/logs/transition_2_chaos/${run}`),
   );
 });
+
+Deno.test("flybrain runs lists a run in shards before its merge: unmerged, shards complete out of all", async () => {
+  const out = await Deno.makeTempDir();
+  const listed = async () => {
+    const r = await flybrain("runs", "--out", out, "--json");
+    equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout).map((
+      x: Record<string, unknown>,
+    ) => [x.status, x.progress, x.shards, x.end !== undefined]);
+  };
+  const shard = async (s: string) => {
+    const r = await flybrain("transition_2_chaos", ...SWEEP, "--out", out, "--shard", s, "--quiet");
+    equal(r.code, 0, r.stderr);
+  };
+  await shard("0/2");
+  deepEqual(await listed(), [["unmerged", { done: 1, total: 2 }, 2, false]]);
+  await shard("1/2");
+  deepEqual(await listed(), [["unmerged", { done: 2, total: 2 }, 2, true]]);
+  const table = await flybrain("runs", "--out", out);
+  match(table.stdout, /unmerged\s+2\/2 shards/);
+  equal((await flybrain("merge", `${out}/${SWEEP_RUN}`)).code, 0);
+  deepEqual(await listed(), [["complete", { done: 9, total: 9 }, undefined, true]]);
+});

@@ -2,7 +2,8 @@ import { equal, match, ok } from "node:assert/strict";
 import { flybrain } from "../_cli.ts";
 
 Deno.test("flybrain spectrum, gradient and vectors print the same numbers with --threads 1, 2 and 3", async () => {
-  const withoutSeconds = (stdout: string) => stdout.replace(/"seconds":[^,}]*/, "");
+  const withoutSecondsOrThreads = (stdout: string) =>
+    stdout.replace(/"seconds":[^,}]*/, "").replace(/"threads":\d+,/, "");
   for (
     const args of [
       ["spectrum", "--n", "70", "--nle", "24", "--tsim", "10", "--json"],
@@ -16,7 +17,8 @@ Deno.test("flybrain spectrum, gradient and vectors print the same numbers with -
     for (const threads of ["1", "2", "3"]) {
       const r = await flybrain(...args, "--threads", threads);
       equal(r.code, 0, r.stderr);
-      outs.push(withoutSeconds(r.stdout));
+      if (args[0] === "spectrum") equal(JSON.parse(r.stdout).threads, Number(threads), "threads used");
+      outs.push(withoutSecondsOrThreads(r.stdout));
     }
     equal(outs[1], outs[0]);
     equal(outs[2], outs[0]);

@@ -6,8 +6,11 @@
  * run of each workflow legibly (legends, error bars, bands, integer and log ticks, nothing clipped
  * at 1280 and 1920 px), compares runs and exports SVG, PNG and CSV; the explorer names every bad
  * URL field; the static dist/ site works; a network file opened or dropped on the explorer gives
- * `flybrain spectrum --network`'s exponents. Screenshots of every view at both widths go to
- * tests/output/screenshots/.
+ * `flybrain spectrum --network`'s exponents; the page is cross-origin isolated where its server
+ * sends the headers, and the explorer then computes with threads (one without them), with the
+ * same bits; Cancel and a failing thread end a threaded run and its Workers within a second; with
+ * `vectors=1` the explorer's covariant vectors equal `flybrain vectors --json`, and beyond 500
+ * neurons they are refused. Screenshots of every view at both widths go to tests/output/screenshots/.
  */
 
 import { deepEqual, equal, match, ok } from "node:assert/strict";
@@ -23,6 +26,7 @@ import {
   VECTORS_TYPE_SHARES_TABLE,
 } from "../../src/mod.ts";
 import { sequentialAt } from "../../web/app/_colors.ts";
+import { explorerThreads, ISOLATION_HEADERS } from "../../web/app/_threads.ts";
 
 const FIXTURES = `${ROOT}tests/fixtures/runs`;
 const RUNS = {
@@ -53,6 +57,49 @@ async function rawGet(url: string, path: string): Promise<string> {
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
   equal(await page.getAttribute("body", "data-ready"), "1", await page.textContent("#status") ?? "");
+}
+
+/** The explorer's result, `#result-json`. */
+async function resultJson(page: Page): Promise<Record<string, unknown>> {
+  return JSON.parse(await page.textContent("#result-json") ?? "");
+}
+
+/** `flybrain <command> --json` with these options (and more arguments). */
+async function cliJson(
+  command: string,
+  options: Record<string, string>,
+  ...more: string[]
+): Promise<Record<string, unknown>> {
+  const cli = await flybrain(
+    command,
+    ...Object.entries(options).flatMap(([k, v]) => [`--${k}`, v]),
+    ...more,
+    "--json",
+  );
+  equal(cli.code, 0, cli.stderr);
+  return JSON.parse(cli.stdout);
+}
+
+/** `flybrain spectrum --json` with these options (and more arguments). */
+function cliSpectrum(options: Record<string, string>, ...more: string[]): Promise<Record<string, unknown>> {
+  return cliJson("spectrum", options, ...more);
+}
+
+/** Fails unless two spectrum results agree to the bit on every field but the compute time and the threads. */
+function sameNumbers(web: Record<string, unknown>, cli: Record<string, unknown>, what: string): void {
+  const { seconds: _a, threads: _b, ...numbers } = web;
+  const { seconds: _c, threads: _d, ...expected } = cli;
+  deepEqual(numbers, expected, what);
+}
+
+/** Waits until the page runs no Worker (nested ones included); fails after `ms` milliseconds. */
+async function noWorkersWithin(page: Page, ms: number, what: string): Promise<void> {
+  const t0 = performance.now();
+  while (page.workers().length > 0) {
+    const urls = page.workers().map((w) => w.url()).join(", ");
+    ok(performance.now() - t0 < ms, `${what}: ${urls} still running after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -251,6 +298,7 @@ browserTest("the server serves web/, build/ and data/ and nothing outside them",
     const res = await fetch(base + path);
     equal(res.status, 200, path);
     match(res.headers.get("content-type") ?? "", new RegExp(type));
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) equal(res.headers.get(name), value, path);
     await res.body?.cancel();
   }
   for (
@@ -390,15 +438,137 @@ browserTest(
   },
 );
 
-browserTest("the explorer stays responsive and cancels a long run", async (page, base) => {
-  await page.goto(`${base}explorer.html?n=1000&nle=100&tsim=500&sweep=0`);
-  await page.waitForFunction("document.getElementById('progress').value > 0");
-  const t0 = performance.now();
-  equal(await page.evaluate(() => 1 + 1), 2);
-  ok(performance.now() - t0 < 1000, "the page answered within a second while computing");
+browserTest(
+  "the explorer computes with threads where the page is cross-origin isolated, with flybrain spectrum's bits",
+  async (page, base) => {
+    const args = { n: "100", g: "2", seed: "3", nle: "5", activation: "tanh", tsim: "50" };
+    await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, sweep: "0", threads: "2" })}`);
+    await ready(page);
+    ok(await page.evaluate(() => crossOriginIsolated), "deno task web makes the page cross-origin isolated");
+    const web = await resultJson(page);
+    equal(web.threads, 2);
+    match(await page.textContent("#threads-note") ?? "", /^Threads: 2 \(2 asked; \d+ cores\)\.$/);
+    const cli = await cliSpectrum(args, "--threads", "2");
+    equal(cli.threads, 2);
+    sameNumbers(web, cli, "2 threads, page and command line");
+    sameNumbers(
+      web,
+      await cliSpectrum(args, "--threads", "1"),
+      "2 threads in the page, 1 in the command line",
+    );
+    await noWorkersWithin(page, 1000, "after the run");
+    // threads=auto (the default): the command line's rule, every core from n = 1000.
+    const large = { n: "1000", g: "2", seed: "1", nle: "2", activation: "tanh", tsim: "2" };
+    await page.goto(`${base}explorer.html?${new URLSearchParams({ ...large, sweep: "0" })}`);
+    await ready(page);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const auto = await resultJson(page);
+    equal(auto.threads, explorerThreads("auto", 1000, 2, { isolated: true, cores }));
+    equal(auto.threads, Math.min(cores, 64));
+    const cliAuto = await cliSpectrum(large);
+    equal(cliAuto.threads, auto.threads, "the command line's auto");
+    sameNumbers(auto, cliAuto, "auto threads, page and command line");
+  },
+);
+
+browserTest(
+  "Cancel ends a threaded run and its Workers within a second; the page stays responsive and usable",
+  async (page, base) => {
+    await page.goto(`${base}explorer.html?n=1000&nle=100&tsim=500&sweep=0&threads=2`);
+    await page.waitForFunction("document.getElementById('progress').value > 0");
+    equal(page.workers().length, 3, "the explorer's Worker, the team's supervisor and its second thread");
+    const t0 = performance.now();
+    equal(await page.evaluate(() => 1 + 1), 2);
+    ok(performance.now() - t0 < 1000, "the page answered within a second while computing");
+    await page.click("#cancel");
+    await noWorkersWithin(page, 1000, "after Cancel");
+    equal(await page.textContent("#status"), "Cancelled.");
+    equal(await page.getAttribute("body", "data-ready"), null);
+    for (const [field, value] of Object.entries({ n: "30", nle: "3", tsim: "20", sweep: "0" })) {
+      await page.fill(`#in-${field}`, value);
+    }
+    await page.click("#run");
+    await ready(page);
+    const web = await resultJson(page);
+    equal(web.threads, 2);
+    sameNumbers(web, await cliSpectrum({ n: "30", nle: "3", tsim: "20" }), "a run after Cancel");
+  },
+);
+
+browserTest(
+  "the explorer's covariant vectors (vectors=1) equal flybrain vectors --json bit for bit, plotted as the viewer's",
+  async (page, base) => {
+    // g = 2, seed 3: two of six vectors are unstable, so the angle distribution exists. Two threads
+    // in the page, one in the command line (auto at n = 100): the same bits.
+    const args = { n: "100", g: "2", seed: "3", nle: "6", activation: "tanh", tsim: "50" };
+    const more = { sweep: "0", vectors: "1", threads: "2" };
+    await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, ...more })}`);
+    await ready(page);
+    equal(await page.isChecked("#in-vectors"), true);
+    const web = (await resultJson(page)) as {
+      threads: number;
+      exponents: number[];
+      vectors: Record<string, unknown>;
+    };
+    equal(web.threads, 2);
+    const expected = await cliJson("vectors", args);
+    equal((expected.angles as { unstable: number }).unstable, 2);
+    ok((web.vectors.seconds as number) > 0);
+    deepEqual({ ...web.vectors, seconds: 0 }, { ...expected, seconds: 0 });
+    deepEqual(Object.keys(web.vectors), Object.keys(expected));
+    // The spectrum's fields are still those of flybrain spectrum (its exponents: the vectors' QR ones).
+    deepEqual(web.exponents, expected.exponents);
+    deepEqual(
+      await page.locator("#vectors-charts figure").evaluateAll((els) => els.map((e) => e.id)),
+      ["chart-clv-exponents", "chart-participation", "chart-angles", "chart-ftle"],
+    );
+    const participation = await exportSvg(page, "participation");
+    deepEqual(participation.axisLabels.slice(0, 1), ["i/N"]);
+    equal(participation.errorBars, 6, "one error bar per vector");
+    match(await page.textContent("#vectors-summary") ?? "", /2 of 6 unstable/);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await assertNothingClipped(page, width);
+      await shot(page, `explorer-vectors-${width}`);
+    }
+  },
+);
+
+browserTest(
+  "the explorer refuses vectors beyond 500 neurons: a named field error, or the Worker's",
+  async (page, base) => {
+    await page.goto(`${base}explorer.html?n=501&vectors=1&nle=5`);
+    await page.waitForSelector("body[data-ready]");
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    match(await page.textContent("#status") ?? "", /vectors need n <= 500, got n=501/);
+    equal(await page.isChecked("#in-vectors"), false);
+    equal(await page.getAttribute("#in-vectors", "aria-invalid"), "true");
+    equal(await page.getAttribute("#in-n", "aria-invalid"), null);
+    equal(await page.inputValue("#in-n"), "501");
+    equal(await page.textContent("#result-json"), "");
+    await shot(page, "explorer-vectors-too-large");
+    // A connectome's n is known once built: the Worker refuses PB (655 neurons) before computing.
+    await page.goto(`${base}explorer.html?roi=PB&vectors=1&nle=3&tsim=5&sweep=0`);
+    await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+    equal(await page.getAttribute("body", "data-ready"), "error");
+    equal(await page.textContent("#status"), "The computation failed: vectors need n <= 500, got n=655");
+  },
+);
+
+browserTest("the explorer cancels a run while it computes the covariant vectors", async (page, base) => {
+  await page.goto(`${base}explorer.html?n=200&g=2&nle=20&tsim=300&sweep=0&vectors=1`);
+  await page.waitForFunction(
+    "document.getElementById('phase').textContent.startsWith('covariant vectors')",
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
   await page.click("#cancel");
   equal(await page.textContent("#status"), "Cancelled.");
   equal(await page.getAttribute("body", "data-ready"), null);
+  equal(await page.locator("#vectors-charts figure").count(), 0);
+  equal(JSON.parse(await page.textContent("#result-json") ?? "").vectors, undefined);
 });
 
 /** Views: name, runs, the uPlot charts, and the heat maps drawn after them. */
@@ -663,29 +833,57 @@ browserTest("the viewer opens a run from files", async (page, base) => {
   await shot(page, "viewer-opened-files");
 });
 
+/** `deno task web:build` into a new temporary folder (the caller removes it). */
+async function buildDist(): Promise<string> {
+  const dist = await Deno.makeTempDir({ prefix: "flybrain-dist-" });
+  await deno(
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-run",
+    "--allow-env",
+    "web/build.ts",
+    "--dist",
+    dist,
+  );
+  return dist;
+}
+
+/** The static site's explorer case, and the same options for `flybrain spectrum`. */
+const DIST_CASE = { n: "30", nle: "3", tsim: "20", seed: "1" };
+
 browserTest(
-  "deno task web:build writes a static site that works from a plain static host",
+  "deno task web:build writes a static site that works from a plain static host, with one thread without isolation",
   async (page, _base) => {
-    const dist = await Deno.makeTempDir({ prefix: "flybrain-dist-" });
-    await deno(
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-run",
-      "--allow-env",
-      "web/build.ts",
-      "--dist",
-      dist,
-    );
+    const dist = await buildDist();
     for (const file of ["index.html", "explorer.html"]) {
       const html = await Deno.readTextFile(`${dist}/${file}`);
       ok(!/(src|href)="\//.test(html), `${file} uses only relative URLs`);
     }
+    for (const file of ["README.md", "_headers"]) {
+      const text = await Deno.readTextFile(`${dist}/${file}`);
+      for (const [name, value] of Object.entries(ISOLATION_HEADERS)) {
+        ok(text.includes(`${name}: ${value}`), `${file} names the header ${name}: ${value}`);
+      }
+    }
     const { url, server: host } = serveStatic(dist);
     try {
-      await page.goto(`${url}explorer.html?n=30&nle=3&tsim=20&seed=1&sweep=2`);
+      await page.goto(
+        `${url}explorer.html?${new URLSearchParams({ ...DIST_CASE, sweep: "2", threads: "2" })}`,
+      );
       await ready(page);
-      ok(JSON.parse(await page.textContent("#result-json") ?? "").exponents.length === 3);
+      equal(await page.evaluate(() => crossOriginIsolated), false);
+      const web = await resultJson(page);
+      equal(web.threads, 1, "no isolation: one thread");
+      match(
+        await page.textContent("#threads-note") ?? "",
+        /^Threads: 1 \(2 asked; \d+ cores\): this page is not cross-origin isolated \(its host does not send Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)/,
+      );
+      sameNumbers(
+        web,
+        await cliSpectrum(DIST_CASE, "--threads", "2"),
+        "1 thread in the page, 2 in the command line",
+      );
       await page.goto(`${url}index.html`);
       await ready(page);
       match(await page.textContent("#status") ?? "", /open a run's files/);
@@ -699,6 +897,45 @@ browserTest(
       await shot(page, "dist-viewer-opened-files");
     } finally {
       await host.shutdown();
+      await Deno.remove(dist, { recursive: true });
+    }
+  },
+);
+
+browserTest(
+  "the static site computes with threads where its host sends the headers; a failing thread ends the run at once",
+  async (page, _base) => {
+    const dist = await buildDist();
+    const isolated = serveStatic(dist, ISOLATION_HEADERS);
+    // The same site on another origin (nothing cached) with a team Worker that traps in its first job.
+    const team = `${dist}/app/team_worker.js`;
+    const trapping = serveStatic(dist, ISOLATION_HEADERS);
+    const query = new URLSearchParams({ ...DIST_CASE, sweep: "0", threads: "2" });
+    try {
+      await page.goto(`${isolated.url}explorer.html?${query}`);
+      await ready(page);
+      const web = await resultJson(page);
+      equal(web.threads, 2);
+      sameNumbers(
+        web,
+        await cliSpectrum(DIST_CASE, "--threads", "2"),
+        "2 threads, static site and command line",
+      );
+      const source = await Deno.readTextFile(team);
+      const call = "x.teamWorker(team, tid);";
+      ok(source.includes(call), `${team} calls ${call}`);
+      await Deno.writeTextFile(team, source.replace(call, `x.teamTrapNext(team, tid); ${call}`));
+      await page.goto(`${trapping.url}explorer.html?${query}`);
+      await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+      equal(await page.getAttribute("body", "data-ready"), "error");
+      match(
+        await page.textContent("#status") ?? "",
+        /^The computation failed: The core failed in thread 1 of 2 \(.+\); its threads were stopped$/,
+      );
+      await noWorkersWithin(page, 1000, "after the failure");
+    } finally {
+      await isolated.server.shutdown();
+      await trapping.server.shutdown();
       await Deno.remove(dist, { recursive: true });
     }
   },

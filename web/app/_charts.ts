@@ -458,14 +458,17 @@ export function trainingCharts(runs: RunOf<TrainingWorkflow>[], labels: string[]
 /** The training workflows (their runs share one format). */
 type TrainingWorkflow = Exclude<Workflow, "lyapu_convergence" | "transition_2_chaos" | "vectors">;
 
-/** The runs of one workflow, typed by it. */
 /**
  * Charts of vectors runs: QR and covariant exponents against i (bars: ± standard error); the
  * participation ratio against i/N (bars: ± standard error); the distribution (empirical CDF) of
  * the smallest unstable/stable angle; the finite-time exponents (mean ± std as bars, 5–95 %
- * quantiles as a band).
+ * quantiles as a band). A run needs only its tables and options (n): the explorer passes a
+ * result's tables (src/vectors_tables.ts).
  */
-export function vectorsCharts(runs: RunOf<"vectors">[], labels: string[]): ChartSpec[] {
+export function vectorsCharts(
+  runs: Pick<RunOf<"vectors">, "tables" | "options">[],
+  labels: string[],
+): ChartSpec[] {
   const exponents: SeriesSpec[] = [];
   const exponentsLegend: LegendEntry[] = [];
   const participation: SeriesSpec[] = [];
@@ -611,6 +614,7 @@ export function heatmapsFor(runs: Run[], labels: string[]): HeatmapSpec[] {
   return runs[0]?.workflow === "vectors" ? typeShareMaps(ofWorkflow(runs, ["vectors"]), labels) : [];
 }
 
+/** The runs of one workflow, typed by it. */
 function ofWorkflow<W extends Workflow>(runs: Run[], workflows: readonly W[]): RunOf<W>[] {
   return runs.filter((r): r is RunOf<W> => (workflows as readonly Workflow[]).includes(r.workflow));
 }

@@ -8,10 +8,12 @@
 import {
   type Activation,
   checkRoi,
+  MAX_THREADS,
   parseActivation,
   RANDOM_NETWORK_DEFAULTS,
   type Roi,
   SPECTRUM_DEFAULTS,
+  type Threads,
 } from "../../src/mod.ts";
 
 /** What the explorer computes. */
@@ -37,10 +39,17 @@ export interface ExplorerConfig {
   sweep: number;
   gmin: number;
   gmax: number;
+  /** Threads computing the spectrum ("auto": the command line's rule; one without isolation). */
+  threads: Threads;
+  /** Also the covariant Lyapunov vectors (as `flybrain vectors`; n at most {@linkcode MAX_VECTORS_N}). */
+  vectors?: boolean;
 }
 
 /** Largest network the explorer accepts. */
 export const MAX_N = 1000;
+
+/** Largest network whose covariant vectors the explorer computes (their analyses grow like n·k² per sample). */
+export const MAX_VECTORS_N = 500;
 
 /** Defaults of the explorer. */
 export const EXPLORER_DEFAULTS = Object.freeze({
@@ -53,6 +62,7 @@ export const EXPLORER_DEFAULTS = Object.freeze({
   sweep: 7,
   gmin: 0.5,
   gmax: 3,
+  threads: "auto" as Threads,
 });
 
 function num(params: URLSearchParams, name: string, fallback: number | undefined): number | undefined {
@@ -96,6 +106,11 @@ export interface ConfigReading {
  * deepEqual(Object.keys(bad.invalid), ["n", "g", "activation", "nle", "tsim"]);
  * equal(bad.config.seed, 3);
  * equal(bad.config.n, 100);
+ * equal(readConfig(new URLSearchParams("threads=2")).config.threads, 2);
+ * equal(readConfig(new URLSearchParams("threads=0")).invalid.threads, "threads must be an integer in [1, 64], got 0");
+ * const big = readConfig(new URLSearchParams("n=501&vectors=1"));
+ * equal(big.invalid.vectors, `vectors need n <= ${MAX_VECTORS_N}, got n=501`);
+ * equal(big.config.vectors, undefined);
  * ```
  */
 export function readConfig(params: URLSearchParams, fileN?: number): ConfigReading {
@@ -137,7 +152,11 @@ export function readConfig(params: URLSearchParams, fileN?: number): ConfigReadi
     invalid.gmax = `gmax must be >= gmin, got gmin=${gmin}, gmax=${gmax}`;
     gmax = Math.max(gmin, d.gmax);
   }
-  const config: ExplorerConfig = { n, g, activation, nle, tsim, seed, sweep, gmin, gmax };
+  const threads = field("threads", () => {
+    const raw = params.get("threads")?.trim() || d.threads;
+    return raw === "auto" ? raw : int("threads", num(params, "threads", undefined)!, 1, MAX_THREADS);
+  }, d.threads);
+  const config: ExplorerConfig = { n, g, activation, nle, tsim, seed, sweep, gmin, gmax, threads };
   const roi = params.get("roi");
   if (roi) {
     const checked = field("roi", () => (checkRoi(roi), roi as Roi), undefined);
@@ -147,7 +166,25 @@ export function readConfig(params: URLSearchParams, fileN?: number): ConfigReadi
   const shift = field("shift", () => num(params, "shift", undefined), undefined);
   if (gain !== undefined) config.gain = gain;
   if (shift !== undefined) config.shift = shift;
+  // A connectome's n is known only once it is built: the Worker checks it (checkVectorsN).
+  if (field("vectors", () => vectorsFlag(params, config.roi ? undefined : n), false)) config.vectors = true;
   return { config, invalid };
+}
+
+/** The `vectors` parameter: 1 or true asks for them (n at most MAX_VECTORS_N), 0, false or absent not. */
+function vectorsFlag(params: URLSearchParams, n: number | undefined): boolean {
+  const raw = (params.get("vectors") ?? "").trim();
+  if (!["", "0", "1", "false", "true"].includes(raw)) {
+    throw new RangeError(`vectors must be 1 or 0, got "${raw}"`);
+  }
+  const on = raw === "1" || raw === "true";
+  if (on && n !== undefined) checkVectorsN(n);
+  return on;
+}
+
+/** Throws when the explorer does not compute the covariant vectors of a network of n neurons. */
+export function checkVectorsN(n: number): void {
+  if (n > MAX_VECTORS_N) throw new RangeError(`vectors need n <= ${MAX_VECTORS_N}, got n=${n}`);
 }
 
 /** The URL parameters of a configuration. */
@@ -167,9 +204,11 @@ export function configParams(c: ExplorerConfig): URLSearchParams {
       "sweep",
       "gmin",
       "gmax",
+      "threads",
     ] as const
   ) {
     if (c[key] !== undefined) p.set(key, String(c[key]));
   }
+  if (c.vectors) p.set("vectors", "1");
   return p;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { RunTables, StopSignal } from "../../src/mod.ts";
 import type { ExplorerConfig } from "./_config.ts";
 
 /** Page → worker: compute a configuration. */
@@ -12,6 +13,8 @@ export interface RunRequest {
   config: ExplorerConfig;
   /** URL of build/flybrain.wasm. */
   wasm: string;
+  /** URL of build/flybrain_threads.wasm (computations with more than one thread). */
+  threadsWasm: string;
   /** A network file opened or dropped on the page (any format of `flybrain spectrum --network`). */
   file?: NetworkBytes;
 }
@@ -24,7 +27,12 @@ export interface NetworkBytes {
 
 /** Worker → page. */
 export type WorkerMessage =
-  | { type: "progress"; phase: "spectrum" | "sweep"; done: number; total: number }
+  | { type: "progress"; phase: "spectrum" | "vectors" | "sweep"; done: number; total: number }
+  /**
+   * The threads of the computation, the line the page shows about them and, with more than one,
+   * what stops them at once (Cancel).
+   */
+  | { type: "threads"; threads: number; note: string; stop?: StopSignal }
   | {
     type: "spectrum";
     json: Record<string, unknown>;
@@ -32,6 +40,16 @@ export type WorkerMessage =
     time: Float64Array;
     estimates: Float64Array;
   }
+  | VectorsMessage
   | { type: "sweep-point"; g: number; lambdaMax: number; kyDimension: number; entropy: number }
   | { type: "done" }
   | { type: "error"; message: string };
+
+/** Worker → page: the covariant vectors of the run's network. */
+export interface VectorsMessage {
+  type: "vectors";
+  /** The fields of `flybrain vectors --json`. */
+  json: Record<string, unknown>;
+  /** The tables of a `vectors` run, for the viewer's charts. */
+  tables: RunTables<"vectors">;
+}

@@ -1,20 +1,28 @@
 /// <reference lib="dom" />
 /**
  * The explorer page: a form whose values live in the URL, a Worker that asks the library for
- * the spectrum, its convergence and a small g sweep, and plots of what comes back. When a run
- * finishes, its result (the fields of `flybrain spectrum --json`) is written into
- * `#result-json` and `<body>` gets `data-ready`. A network file (.npy, .npz, JSON, CSV) opened
+ * the spectrum, its convergence, the covariant vectors (`vectors=1`, small networks) and a small
+ * g sweep, and plots of what comes back (the vectors with the viewer's charts of vectors runs).
+ * When a run finishes, its result (the fields of `flybrain spectrum --json`, and with the vectors
+ * a `vectors` object with those of `flybrain vectors --json`) is written into `#result-json` and
+ * `<body>` gets `data-ready`. A network file (.npy, .npz, JSON, CSV) opened
  * or dropped on the page is parsed here and in the Worker by the library (nothing is uploaded)
  * and replaces the random network until it is cleared.
  *
  * @module
  */
 
-import type { ChartSpec, SeriesSpec } from "./_charts.ts";
+import { type ChartSpec, type SeriesSpec, vectorsCharts } from "./_charts.ts";
 import { categorical } from "./_colors.ts";
 import { configParams, type ExplorerConfig, readConfig } from "./_config.ts";
-import type { NetworkBytes, WorkerMessage } from "./_messages.ts";
-import { parseNetworkBytes, progressLine, ProgressMeter } from "../../src/mod.ts";
+import type { NetworkBytes, VectorsMessage, WorkerMessage } from "./_messages.ts";
+import {
+  parseNetworkBytes,
+  progressLine,
+  ProgressMeter,
+  stopComputation,
+  type StopSignal,
+} from "../../src/mod.ts";
 import { drawChart } from "./_plot.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -31,9 +39,12 @@ const FIELDS = [
   "sweep",
   "gmin",
   "gmax",
+  "threads",
 ] as const;
 
 let worker: Worker | undefined;
+/** What stops the current run's threads at once (threaded runs only). */
+let stop: StopSignal | undefined;
 /** The opened network file and its size, when there is one. */
 let opened: { file: NetworkBytes; n: number } | undefined;
 
@@ -47,6 +58,7 @@ function fillForm(c: ExplorerConfig): void {
     const el = $<HTMLInputElement | HTMLSelectElement>(`in-${f}`);
     el.value = c[f] === undefined ? "" : String(c[f]);
   }
+  $<HTMLInputElement>("in-vectors").checked = c.vectors === true;
 }
 
 function formParams(): URLSearchParams {
@@ -55,6 +67,7 @@ function formParams(): URLSearchParams {
     const v = $<HTMLInputElement | HTMLSelectElement>(`in-${f}`).value.trim();
     if (v !== "") p.set(f, v);
   }
+  if ($<HTMLInputElement>("in-vectors").checked) p.set("vectors", "1");
   return p;
 }
 
@@ -148,8 +161,33 @@ function sweepChart(points: { g: number; lambdaMax: number }[], seed: number): C
   };
 }
 
+/** One line on the covariant vectors (the fields of `flybrain vectors --json`). */
+function vectorsSummary(json: Record<string, unknown>): string {
+  const angles = json.angles as { unstable: number; unstableStable: { mean: number; min: number } | null };
+  const between = angles.unstableStable;
+  return `Covariant vectors: ${angles.unstable} of ${json.nle} unstable; smallest unstable/stable angle ` +
+    (between
+      ? `${between.mean.toFixed(4)} rad on average, ${between.min.toExponential(3)} rad at least`
+      : "undefined (one side is empty)") +
+    `; ${(json.times as number[]).length} samples, ${(json.seconds as number).toFixed(3)} s.`;
+}
+
+/** Shows the covariant vectors: a summary line and the viewer's charts of a vectors run. */
+function showVectors(msg: VectorsMessage): void {
+  $("vectors-summary").textContent = vectorsSummary(msg.json);
+  const run = { tables: msg.tables, options: { n: msg.json.n } };
+  for (const spec of vectorsCharts([run], [""])) drawChart($("vectors-charts"), spec);
+}
+
+/**
+ * Ends the current run: a threaded run's threads stop at their next wait (Chromium ends a busy
+ * Worker only when its running call returns, or seconds later), then its Worker is terminated,
+ * which ends the team's Workers with it.
+ */
 function cancel(): void {
   if (!worker) return;
+  if (stop) stopComputation(stop);
+  stop = undefined;
   worker.terminate();
   worker = undefined;
   $<HTMLButtonElement>("cancel").disabled = true;
@@ -162,8 +200,11 @@ function start(config: ExplorerConfig): void {
   document.body.removeAttribute("data-ready");
   $("result-json").textContent = "";
   $("charts").replaceChildren();
+  $("vectors-charts").replaceChildren();
+  $("vectors-summary").textContent = "";
   $("sweep-chart").replaceChildren();
   $("numbers").replaceChildren();
+  $("threads-note").textContent = "";
   setStatus(
     opened
       ? `Computing ${config.nle} exponents of ${opened.file.name} (n=${opened.n})…`
@@ -176,26 +217,38 @@ function start(config: ExplorerConfig): void {
   const sweep: { g: number; lambdaMax: number }[] = [];
   let phase = "";
   let meter = new ProgressMeter();
+  let result: Record<string, unknown> = {};
   const w = new Worker(new URL("explorer_worker.js", import.meta.url), { type: "module" });
   worker = w;
   w.onmessage = (event: MessageEvent) => {
     const msg = event.data as WorkerMessage;
-    if (msg.type === "progress") {
+    if (msg.type === "threads") {
+      $("threads-note").textContent = msg.note;
+      stop = msg.stop;
+    } else if (msg.type === "progress") {
       progress.max = msg.total;
       progress.value = msg.done;
       if (msg.phase !== phase) [phase, meter] = [msg.phase, new ProgressMeter()];
-      const label = msg.phase === "spectrum" ? "spectrum" : `g sweep (${sweep.length}/${config.sweep})`;
+      const label = msg.phase === "sweep"
+        ? `g sweep (${sweep.length}/${config.sweep})`
+        : { spectrum: "spectrum", vectors: "covariant vectors" }[msg.phase];
       $("phase").textContent = progressLine(label, "steps", meter.estimate(msg));
     } else if (msg.type === "spectrum") {
-      $("result-json").textContent = JSON.stringify(msg.json);
+      result = msg.json;
+      $("result-json").textContent = JSON.stringify(result);
       numbersTable(msg.json);
       for (const spec of spectrumCharts(msg.json, msg.time, msg.estimates)) drawChart($("charts"), spec);
+    } else if (msg.type === "vectors") {
+      result = { ...result, vectors: msg.json };
+      $("result-json").textContent = JSON.stringify(result);
+      showVectors(msg);
     } else if (msg.type === "sweep-point") {
       sweep.push(msg);
       $("sweep-chart").replaceChildren();
       drawChart($("sweep-chart"), sweepChart(sweep, config.seed));
     } else if (msg.type === "done") {
       worker = undefined;
+      stop = undefined;
       w.terminate();
       $<HTMLButtonElement>("cancel").disabled = true;
       $("phase").textContent = "done";
@@ -217,13 +270,14 @@ function start(config: ExplorerConfig): void {
     type: "run",
     config,
     wasm: new URL("build/flybrain.wasm", location.href).href,
+    threadsWasm: new URL("build/flybrain_threads.wasm", location.href).href,
     file: opened?.file,
   });
 }
 
 /** Marks the invalid fields of the form (their reason as tooltip) and clears the others' marks. */
 function markInvalid(invalid: Partial<Record<string, string>>): void {
-  for (const f of FIELDS) {
+  for (const f of [...FIELDS, "vectors"]) {
     const el = $<HTMLInputElement | HTMLSelectElement>(`in-${f}`);
     const reason = invalid[f];
     el.classList.toggle("invalid", reason !== undefined);

@@ -1,7 +1,10 @@
 /**
  * The explorer's Worker: builds the configured random network with the library and computes
- * its spectrum (with the running estimates) and a small sweep of g, posting progress. The page
- * cancels a run by terminating the Worker.
+ * its spectrum (with the running estimates), when asked its covariant Lyapunov vectors, and a
+ * small sweep of g, posting progress. With more than one thread (cross-origin isolated pages
+ * only) the core is the threads build with a team of Workers (app/team_worker.js, the library's
+ * team Worker), which this Worker ends when the run ends or fails. The page cancels a run by
+ * stopping the team (the core's stop signal, posted to it) and terminating this Worker.
  *
  * @module
  */
@@ -13,24 +16,31 @@ import {
   type Core,
   linspace,
   loadCore,
+  type LyapunovSpectrumOptions,
+  type Network,
   type NetworkFile,
   parseNetworkBytes,
   randomNetwork,
   spectrumJson,
   usesGainsAndShifts,
+  vectorsJson,
+  vectorsTables,
 } from "../../src/mod.ts";
-import type { ExplorerConfig } from "./_config.ts";
+import { checkVectorsN, type ExplorerConfig } from "./_config.ts";
 import type { RunRequest, WorkerMessage } from "./_messages.ts";
+import { explorerThreads, threadsNote } from "./_threads.ts";
 
 const scope = self as unknown as {
   onmessage: (event: MessageEvent) => void;
   postMessage(message: WorkerMessage, options?: { transfer: ArrayBuffer[] }): void;
+  crossOriginIsolated: boolean;
 };
+
+/** The library's team Worker, bundled next to this file by web/build.ts. */
+const TEAM_WORKER = new URL("team_worker.js", import.meta.url);
 
 /** Points of the running estimates. */
 const HISTORY_POINTS = 400;
-
-let core: Promise<Core> | undefined;
 
 const tables = new Map<string, Promise<ConnectomeTable>>();
 
@@ -69,20 +79,46 @@ async function network(c: ExplorerConfig, g: number, file?: NetworkFile) {
   return net;
 }
 
-async function run({ config: c, wasm, file: opened }: RunRequest): Promise<void> {
-  const lib = await (core ??= loadCore(new URL(wasm, self.location.href)));
+/** The core for a network of n neurons and nle exponents, with the threads the page may use. */
+async function threadedCore(c: ExplorerConfig, n: number, { wasm, threadsWasm }: RunRequest): Promise<Core> {
+  const where = { isolated: scope.crossOriginIsolated === true, cores: navigator.hardwareConcurrency ?? 1 };
+  const threads = explorerThreads(c.threads, n, c.nle, where);
+  const source = new URL(threads > 1 ? threadsWasm : wasm, self.location.href);
+  const core = await loadCore(source, { threads, team: { script: TEAM_WORKER, endWithOwner: true } });
+  const note = threadsNote(c.threads, threads, where);
+  scope.postMessage({ type: "threads", threads, note, stop: core.stopSignal });
+  return core;
+}
+
+async function run(request: RunRequest): Promise<void> {
+  const { config: c, file: opened } = request;
   // The same parser and the same options as `flybrain spectrum --network FILE`: the file's
   // options and h0, q0, overridden by the form's nle, tsim and seed.
   const file = opened &&
     parseNetworkBytes(new Uint8Array(opened.bytes), opened.name, { activation: c.activation });
   const net = await network(c, file ? 1 : c.g, file);
-  const result = lib.lyapunovSpectrum(net, {
+  if (c.vectors) checkVectorsN(net.n);
+  const lib = await threadedCore(c, net.n, request);
+  try {
+    await compute(lib, c, net, file);
+  } finally {
+    lib.close();
+  }
+  scope.postMessage({ type: "done" });
+}
+
+/** The spectrum of the network, its covariant vectors when asked, then the sweep of g, posted as they come. */
+async function compute(lib: Core, c: ExplorerConfig, net: Network, file?: NetworkFile): Promise<void> {
+  const options: LyapunovSpectrumOptions = {
     ...file?.options,
     h0: file?.h0,
     q0: file?.q0,
     nle: c.nle,
     tsim: c.tsim,
     seed: c.seed,
+  };
+  const result = lib.lyapunovSpectrum(net, {
+    ...options,
     history: HISTORY_POINTS,
     onProgress: ({ done, total }) => scope.postMessage({ type: "progress", phase: "spectrum", done, total }),
   });
@@ -91,12 +127,13 @@ async function run({ config: c, wasm, file: opened }: RunRequest): Promise<void>
   scope.postMessage(
     {
       type: "spectrum",
-      json: spectrumJson(result, { n: net.n, nle: result.exponents.length }),
+      json: spectrumJson(result, { n: net.n, nle: result.exponents.length, threads: lib.threads }),
       time,
       estimates,
     },
     { transfer: [time.buffer as ArrayBuffer, estimates.buffer as ArrayBuffer] },
   );
+  if (c.vectors) postVectors(lib, net, options);
   const gs = c.sweep > 0 ? linspace(c.gmin, c.gmax, c.sweep) : [];
   for (const [k, g] of gs.entries()) {
     const r = lib.lyapunovSpectrum(await network(c, g, file), {
@@ -120,7 +157,24 @@ async function run({ config: c, wasm, file: opened }: RunRequest): Promise<void>
       entropy: r.entropy,
     });
   }
-  scope.postMessage({ type: "done" });
+}
+
+/**
+ * Computes the covariant vectors of `net` with the spectrum's options and the defaults of
+ * `flybrain vectors` (tbkw, samples, ftle-window), and posts the fields of its `--json` and the
+ * run tables the viewer's charts plot.
+ */
+function postVectors(lib: Core, net: Network, options: LyapunovSpectrumOptions): void {
+  const res = lib.covariantVectors(net, {
+    ...options,
+    onProgress: ({ done, total }) => scope.postMessage({ type: "progress", phase: "vectors", done, total }),
+  });
+  const tables = vectorsTables(res);
+  const columns = Object.values(tables).flatMap((t) => Object.values(t.col) as Float64Array[]);
+  scope.postMessage(
+    { type: "vectors", json: vectorsJson(res, net.n), tables },
+    { transfer: columns.map((c) => c.buffer as ArrayBuffer) },
+  );
 }
 
 scope.onmessage = (event: MessageEvent) => {
