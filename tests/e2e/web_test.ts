@@ -922,9 +922,9 @@ browserTest(
         "2 threads, static site and command line",
       );
       const source = await Deno.readTextFile(team);
-      const call = "x.teamWorker(team, tid);";
+      const call = "x.teamWorker(init.team, tid);";
       ok(source.includes(call), `${team} calls ${call}`);
-      await Deno.writeTextFile(team, source.replace(call, `x.teamTrapNext(team, tid); ${call}`));
+      await Deno.writeTextFile(team, source.replace(call, `x.teamTrapNext(init.team, tid); ${call}`));
       await page.goto(`${trapping.url}explorer.html?${query}`);
       await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
       equal(await page.getAttribute("body", "data-ready"), "error");
