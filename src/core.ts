@@ -204,7 +204,7 @@ function guardTeam(exports: CoreExports, team: ThreadTeam): CoreExports {
         team.terminate();
         if (failed === STOPPED) throw new Error("The computation was stopped");
         const who = failed > 0 ? `thread ${failed - 1}` : "thread 0";
-        const why = lost > 0 ? "its Worker died" : (e as Error).message;
+        const why = lost > 0 && lost === failed ? "its Worker died" : (e as Error).message;
         throw new Error(`The core failed in ${who} of ${team.threads} (${why}); its threads were stopped`);
       }
     };

@@ -19,7 +19,8 @@ export const TEAM_WORKER_URL: URL = new URL("./_team_worker.ts", import.meta.url
 export interface TeamOptions {
   /**
    * The module the Workers run: {@linkcode TEAM_WORKER_URL} by default; where the library is
-   * bundled (the web page), the URL of the bundled copy shipped with it.
+   * bundled (the web page), the URL of the bundled copy shipped with it. The supervisor is
+   * started from it and starts the threads from its own module, so one URL serves both.
    */
   script?: URL | string;
   /**
