@@ -352,22 +352,12 @@ browserTest(
       `${dir}/ab.json`,
     );
     equal(made.code, 0, made.stderr);
-    const cli = await flybrain(
-      ...[
-        "spectrum",
-        "--network",
-        `${dir}/ab.json`,
-        "--seed",
-        "3",
-        "--nle",
-        "4",
-        "--tsim",
-        "20",
-        "--json",
-      ],
-    );
-    equal(cli.code, 0, cli.stderr);
-    const expected = JSON.parse(cli.stdout);
+    const expected = await cliJson("spectrum", {
+      network: `${dir}/ab.json`,
+      seed: "3",
+      nle: "4",
+      tsim: "20",
+    });
     equal(web.n, 143);
     deepEqual(web.exponents, expected.exponents);
   },
@@ -378,13 +368,7 @@ browserTest("the explorer's exponents equal flybrain spectrum --json bit for bit
   await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, sweep: "3" })}`);
   await ready(page);
   const web = JSON.parse(await page.textContent("#result-json") ?? "");
-  const cli = await flybrain(
-    "spectrum",
-    ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]),
-    "--json",
-  );
-  equal(cli.code, 0, cli.stderr);
-  const expected = JSON.parse(cli.stdout);
+  const expected = await cliJson("spectrum", args);
   deepEqual(Object.keys(web), Object.keys(expected));
   for (
     const key of [
@@ -977,24 +961,13 @@ browserTest(
       await page.setInputFiles("#in-file", `${dir}/${name}`);
       await ready(page);
       const web = JSON.parse(await page.textContent("#result-json") ?? "");
-      const cli = await flybrain(
-        "spectrum",
-        ...[
-          "--network",
-          `${dir}/${name}`,
-          "--nle",
-          "4",
-          "--tsim",
-          "20",
-          "--seed",
-          "7",
-          "--activation",
-          "tanh_pos",
-        ],
-        "--json",
-      );
-      equal(cli.code, 0, cli.stderr);
-      const expected = JSON.parse(cli.stdout);
+      const expected = await cliJson("spectrum", {
+        network: `${dir}/${name}`,
+        nle: "4",
+        tsim: "20",
+        seed: "7",
+        activation: "tanh_pos",
+      });
       for (const key of ["n", "nle", "exponents", "stderr", "kyDimension", "entropy", "steps"]) {
         deepEqual(web[key], expected[key], `${name}: ${key}`);
       }
