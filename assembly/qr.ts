@@ -549,11 +549,11 @@ function factorPanel<T>(
  * also writes the triangular factor there (k×k column-major, zero below the diagonal). With a
  * team, the trailing updates (S = VᵀC, S ← TᵀS or TS, C ← C − V S) are split by columns of C
  * in units of 4 (every column computed as with one thread); thread 0 factors each panel while
- * the others finish the previous block's trailing update (it owns the panel's columns), and
- * forms each block's own columns while the others update the later ones, so each block has one
- * barrier: the team alternates between two copies of V (the second after the T matrices in
- * the scratch), so thread 0 fills one while the others read the other. The unblocked
- * algorithm runs on thread 0.
+ * the others finish the previous block's trailing update (it owns the panel's columns); when Q
+ * is formed, the block's own columns are split like the later ones (in units of 4, each thread
+ * computing its columns of M = T V1ᵀ). Each block has one barrier: the team alternates between
+ * two copies of V (the second after the T matrices in the scratch), so thread 0 fills one while
+ * the others read the other. The unblocked algorithm runs on thread 0.
  */
 export function householderQR<T>(
   n: i32,
@@ -617,9 +617,9 @@ export function householderQR<T>(
   }
   if (tid == 0) copyR<T>(ld, k, Q, R);
   // Formation of Q = H_0···H_k−1 [I_k; 0], last block first: thread 0 copies block b's
-  // reflectors into V before barrier b, then everyone updates the later columns while thread
-  // 0 also forms the block's own columns (which the update of block b − 1 reads, after the
-  // next barrier).
+  // reflectors into V before barrier b, then everyone updates its part of the later columns and
+  // forms its part of the block's own columns (which the update of block b − 1 reads, after
+  // the next barrier).
   for (let b = blocks - 1; b >= 0; b--) {
     const j0 = b * NB;
     const jb = min(NB, k - j0);
@@ -643,18 +643,23 @@ export function householderQR<T>(
       }
       updateCmVS<T>(start, end, colBytes, V, na, C, mc, Sc, ldS);
     }
-    if (tid != 0) continue;
-    // Own columns: E − V M with M = T V1ᵀ (V1 = rows j0..j0+jb−1 of V, M in G):
-    // row a of M = Σ_{b ≥ a} T[a, b]·(row b of V1ᵀ = V[j0.., b]).
+    // Own columns o0..o0+mo−1 of the block: E − V M with M = T V1ᵀ (V1 = rows j0..j0+jb−1 of
+    // V; M in G, each thread its own columns of it): row a of M = Σ_{b ≥ a} T[a, b]·(row b of
+    // V1ᵀ = V[j0.., b]).
+    const o0 = partStart(jb, 4, tid, nt);
+    const mo = partStart(jb, 4, tid + 1, nt) - o0;
+    if (mo <= 0) continue;
     const rsM = <usize>NB * sz;
+    const Mo = G + <usize>o0 * sz;
     for (let a = 0; a < na; a++) {
-      combineRows<T>(jb, G + <usize>a * rsM, V + (<usize>j0 << sh), colBytes, Tm + <usize>a * sz, <usize>NB * sz, a, na);
+      const V1 = V + (<usize>(j0 + o0) << sh);
+      combineRows<T>(mo, Mo + <usize>a * rsM, V1, colBytes, Tm + <usize>a * sz, <usize>NB * sz, a, na);
     }
-    for (let c = 0; c < jb; c++) {
+    for (let c = o0; c < o0 + mo; c++) {
       const col = Q + <usize>(j0 + c) * colBytes;
       memory.fill(col, 0, <usize>n << sh);
       store<T>(col + (<usize>(j0 + c) << sh), <T>1);
     }
-    updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>j0 * colBytes, jb, G, NB);
+    updateCmVS<T>(start, end, colBytes, V, na, Q + <usize>(j0 + o0) * colBytes, mo, Mo, NB);
   }
 }

@@ -8,8 +8,10 @@
 // the same kernel on its own part of the output, with barriers between phases, and the main
 // thread returns when every thread has finished (join). Each output element is computed by
 // exactly one thread in the same order as with one thread, so results do not depend on T.
-// Waits spin a little (a barrier is a few hundred ns when the threads are running) and then
-// sleep on memory.atomic.wait32, waking every WAKE_NS to check for a failure or the end. A
+// Waits spin first (a barrier is about a microsecond when the threads are running; the spin lasts
+// about 16 µs, longer than the QR's waits for a panel at n = 400, as long as a futex wake-up) and
+// then sleep on memory.atomic.wait32, waking every WAKE_NS to check for a failure or the end; a
+// word is notified only when a thread of the team sleeps (Team.sleepers). A
 // Worker that dies (terminated, crashed) cannot set the failure word itself: the Worker that
 // started the team's threads (src/_team_worker.ts, the supervisor) sees its end and calls
 // teamWorkerDied, so no thread waits for it for longer than a wake period.
@@ -34,11 +36,12 @@
   p1: usize = 0;
   p2: usize = 0;
   lost: i32 = 0; // 1 + a thread whose Worker died (set by the team's supervisor, src/_team_worker.ts)
+  sleepers: i32 = 0; // threads asleep (or about to be) in a wait: a notify is needed only then
 }
 
-/** Polls of a shared word before a wait sleeps (about 10 µs when nobody else runs). */
+/** Polls of a shared word before a wait sleeps (about 16 µs when nobody else runs). */
 // @ts-ignore: decorator
-@inline const SPIN: i32 = 2000;
+@inline const SPIN: i32 = 20000;
 /** Nanoseconds a sleeping wait lasts before it looks at the failure word again. */
 // @ts-ignore: decorator
 @inline const WAKE_NS: i64 = 50_000_000;
@@ -83,8 +86,27 @@ function waitChange(team: usize, at: usize, old: i32): void {
   for (let s = 0; s < spin; s++) if (atomic.load<i32>(at) != old) return;
   while (atomic.load<i32>(at) == old) {
     if (failed(team)) unreachable();
-    atomic.wait<i32>(at, old, WAKE_NS);
+    sleep(team, at, old);
   }
+}
+
+/**
+ * Sleeps on the i32 at `at` while it equals `old` (at most WAKE_NS), counted in the team's
+ * sleepers: a thread that changes a word it may sleep on notifies only when someone sleeps
+ * ({@link wake}). Both sides use sequentially consistent atomics, so a sleeper that the waker
+ * does not count reads the new value in its wait and does not sleep.
+ */
+function sleep(team: usize, at: usize, old: i32): void {
+  const sleepersAt = team + offsetof<Team>("sleepers");
+  atomic.add<i32>(sleepersAt, 1);
+  atomic.wait<i32>(at, old, WAKE_NS);
+  atomic.sub<i32>(sleepersAt, 1);
+}
+
+/** Wakes the threads sleeping on the i32 at `at`, if any thread of the team sleeps. */
+// @ts-ignore: decorator
+@inline function wake(team: usize, at: usize): void {
+  if (atomic.load<i32>(team + offsetof<Team>("sleepers")) != 0) atomic.notify(at, -1);
 }
 
 /** All threads of the team meet here (no-op without a team). */
@@ -96,7 +118,7 @@ export function barrier(team: usize): void {
   if (atomic.add<i32>(team + offsetof<Team>("count"), 1) == t.threads - 1) {
     atomic.store<i32>(team + offsetof<Team>("count"), 0);
     atomic.store<i32>(phaseAt, phase + 1);
-    atomic.notify(phaseAt, -1);
+    wake(team, phaseAt);
   } else {
     waitChange(team, phaseAt, phase);
   }
@@ -116,7 +138,7 @@ export function fork(team: usize, job: i32, ws: usize, i0: i32, p0: usize, p1: u
   atomic.store<i32>(team + offsetof<Team>("done"), 0);
   const genAt = team + offsetof<Team>("gen");
   atomic.store<i32>(genAt, (atomic.load<i32>(genAt) + 1) & 0x3fffffff); // never −1
-  atomic.notify(genAt, -1);
+  wake(team, genAt);
 }
 
 /** Main thread: waits until every Worker has finished the current job. */
@@ -147,7 +169,7 @@ export function nextJob(team: usize, seen: i32): i32 {
   while (atomic.load<i32>(quitAt) == 0 && !failed(team)) {
     const g = atomic.load<i32>(genAt);
     if (g != seen) return g;
-    atomic.wait<i32>(genAt, seen, WAKE_NS);
+    sleep(team, genAt, seen);
   }
   return -1;
 }
@@ -157,7 +179,7 @@ export function jobDone(team: usize): void {
   if (!ASC_FEATURE_THREADS) return;
   const doneAt = team + offsetof<Team>("done");
   atomic.add<i32>(doneAt, 1);
-  atomic.notify(doneAt, -1);
+  wake(team, doneAt);
 }
 
 /** Marks the team failed by thread tid (every waiting thread then gives up) and wakes everyone. */
