@@ -156,7 +156,7 @@ export const vectorsCommand = planOptions(spectrumOptions(
     }
     const n = file.network.n;
     const k = res.exponents.length;
-    const json = vectorsJson(res, n);
+    const json = vectorsJson(res, n, core.threads);
     if (opts.save !== undefined) {
       await writeFileAtomic(opts.save, npyBytes(res.vectors, [res.times.length, n, k]));
     }

@@ -16,9 +16,9 @@ function quantileObject(values: ArrayLike<number>): Record<string, number> {
 }
 
 /**
- * A covariantVectors result of a network of n neurons as a plain JSON object (without the
- * vectors themselves), n and nle first: the output of `flybrain vectors --json`, and the
- * `vectors` object of the explorer's result.
+ * A covariantVectors result of a network of n neurons computed on `threads` threads as a plain
+ * JSON object (without the vectors themselves), n, nle and threads first: the output of
+ * `flybrain vectors --json`, and the `vectors` object of the explorer's result.
  *
  * @example
  * ```ts
@@ -26,12 +26,13 @@ function quantileObject(values: ArrayLike<number>): Record<string, number> {
  * import { loadCore, randomNetwork } from "./mod.ts";
  * const core = await loadCore();
  * const res = core.covariantVectors(randomNetwork({ n: 10, g: 2 }), { nle: 2, tsim: 2, samples: 3 });
- * equal(vectorsJson(res, 10).nle, 2);
+ * equal(vectorsJson(res, 10, core.threads).nle, 2);
  * ```
  */
 export function vectorsJson(
   res: CovariantVectorsResult,
   n: number,
+  threads: number,
 ): Record<string, unknown> {
   const k = res.exponents.length;
   const between = res.angles.unstableStable;
@@ -39,6 +40,7 @@ export function vectorsJson(
   return {
     n,
     nle: k,
+    threads,
     exponents: list(res.exponents),
     stderr: list(res.stderr),
     clvExponents: list(res.clvExponents),

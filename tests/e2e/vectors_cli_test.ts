@@ -17,10 +17,14 @@ Deno.test("flybrain vectors --json prints exponents, CLV exponents, localisation
     "11",
     "--seed",
     "1",
+    "--threads",
+    "2",
     "--json",
   );
   equal(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
+  deepEqual(Object.keys(json).slice(0, 3), ["n", "nle", "threads"]);
+  equal(json.threads, 2);
   equal(json.exponents.length, 6);
   equal(json.clvExponents.length, 6);
   equal(json.ipr.mean.length, 6);

@@ -483,7 +483,7 @@ browserTest(
   "the explorer's covariant vectors (vectors=1) equal flybrain vectors --json bit for bit, plotted as the viewer's",
   async (page, base) => {
     // g = 2, seed 3: two of six vectors are unstable, so the angle distribution exists. Two threads
-    // in the page, one in the command line (auto at n = 100): the same bits.
+    // in the page, one in the command line: the same bits.
     const args = { n: "100", g: "2", seed: "3", nle: "6", activation: "tanh", tsim: "50" };
     const more = { sweep: "0", vectors: "1", threads: "2" };
     await page.goto(`${base}explorer.html?${new URLSearchParams({ ...args, ...more })}`);
@@ -495,10 +495,12 @@ browserTest(
       vectors: Record<string, unknown>;
     };
     equal(web.threads, 2);
-    const expected = await cliJson("vectors", args);
+    const expected = await cliJson("vectors", args, "--threads", "1");
+    equal(expected.threads, 1);
     equal((expected.angles as { unstable: number }).unstable, 2);
     ok((web.vectors.seconds as number) > 0);
-    deepEqual({ ...web.vectors, seconds: 0 }, { ...expected, seconds: 0 });
+    equal(web.vectors.threads, 2);
+    deepEqual({ ...web.vectors, seconds: 0, threads: 0 }, { ...expected, seconds: 0, threads: 0 });
     deepEqual(Object.keys(web.vectors), Object.keys(expected));
     // The spectrum's fields are still those of flybrain spectrum (its exponents: the vectors' QR ones).
     deepEqual(web.exponents, expected.exponents);

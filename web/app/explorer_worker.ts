@@ -172,7 +172,7 @@ function postVectors(lib: Core, net: Network, options: LyapunovSpectrumOptions):
   const tables = vectorsTables(res);
   const columns = Object.values(tables).flatMap((t) => Object.values(t.col) as Float64Array[]);
   scope.postMessage(
-    { type: "vectors", json: vectorsJson(res, net.n), tables },
+    { type: "vectors", json: vectorsJson(res, net.n, lib.threads), tables },
     { transfer: columns.map((c) => c.buffer as ArrayBuffer) },
   );
 }
