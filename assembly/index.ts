@@ -23,6 +23,7 @@ export {
   teamNew,
   teamQuit,
   teamStopWord,
+  teamSetSpin,
   teamTrapNext,
   teamWorkerDied,
 } from "./team";

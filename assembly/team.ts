@@ -42,6 +42,9 @@
 /** Polls of a shared word before a wait sleeps (about 16 µs when nobody else runs). */
 // @ts-ignore: decorator
 @inline const SPIN: i32 = 20000;
+/** Polls of a spinning wait between two looks at the failure word. */
+// @ts-ignore: decorator
+@inline const POLLS_PER_CHECK: i32 = 256;
 /** Nanoseconds a sleeping wait lasts before it looks at the failure word again. */
 // @ts-ignore: decorator
 @inline const WAKE_NS: i64 = 50_000_000;
@@ -83,7 +86,12 @@ export function partStart(total: i32, unit: i32, tid: i32, nt: i32): i32 {
 function waitChange(team: usize, at: usize, old: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   const spin = changetype<Team>(team).spin;
-  for (let s = 0; s < spin; s++) if (atomic.load<i32>(at) != old) return;
+  for (let s = 0; s < spin; s++) {
+    if (atomic.load<i32>(at) != old) return;
+    // A stop or a failure is seen while spinning too (at the first poll and every POLLS_PER_CHECK
+    // polls): waits that end within their spin may be all a long job has.
+    if (s % POLLS_PER_CHECK == 0 && failed(team)) unreachable();
+  }
   while (atomic.load<i32>(at) == old) {
     if (failed(team)) unreachable();
     sleep(team, at, old);
@@ -218,6 +226,14 @@ export function teamFailed(team: usize): i32 {
  */
 export function teamStopWord(team: usize): usize {
   return team + offsetof<Team>("failed");
+}
+
+/**
+ * Sets the polls of a wait before it sleeps (the tests make it longer than any wait, so that a
+ * failure or a stop must be seen while spinning).
+ */
+export function teamSetSpin(team: usize, polls: i32): void {
+  changetype<Team>(team).spin = polls;
 }
 
 /** Makes thread tid trap at the start of the team's next job (to test the failure path). */

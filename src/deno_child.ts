@@ -19,8 +19,13 @@ export interface DenoChildOptions {
   permissions: readonly string[];
   /** Variables set in the child's environment (besides this process's). @default {{}} */
   env?: Record<string, string>;
-  /** The child's standard input. @default {"inherit"} */
-  stdin?: "inherit" | "null";
+  /**
+   * The child's standard input: this process's, none, or (`"parent"`) a pipe this process keeps
+   * open and never writes, so the child reads end-of-file when this process ends, however it ends
+   * (a SIGKILL cannot be passed on: a child that stops at that end-of-file does not outlive it).
+   * @default {"inherit"}
+   */
+  stdin?: "inherit" | "null" | "parent";
 }
 
 /**
@@ -65,7 +70,7 @@ export async function runDenoChild(
     child = new Deno.Command(Deno.execPath(), {
       args: ["run", ...options.permissions, script, ...args],
       env: options.env ?? {},
-      stdin: options.stdin ?? "inherit",
+      stdin: options.stdin === "parent" ? "piped" : options.stdin ?? "inherit",
       stdout: "inherit",
       stderr: "inherit",
     }).spawn();
@@ -75,6 +80,7 @@ export async function runDenoChild(
     if (status.signal) return 128 + signalNumber(status.signal);
     return status.code;
   } finally {
+    if (options.stdin === "parent") await child?.stdin.close().catch(() => {});
     clearTimeout(killer);
     for (const [signal, pass] of listeners) Deno.removeSignalListener(signal, pass);
   }

@@ -76,6 +76,7 @@ export interface CoreExports {
   teamFailed(team: number): number;
   teamQuit(team: number): void;
   teamTrapNext(team: number, tid: number): void;
+  teamSetSpin(team: number, polls: number): void;
   teamWorkerDied(team: number, tid: number): void;
   teamLost(team: number): number;
   teamStopWord(team: number): number;

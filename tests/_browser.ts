@@ -24,7 +24,8 @@ export async function deno(...args: string[]): Promise<string> {
 /** A running page server. */
 export interface Server {
   url: string;
-  stop(): Promise<void>;
+  /** Ends `web/serve.ts` with a signal (SIGTERM: as Ctrl-C would) and waits for it. */
+  stop(signal?: Deno.Signal): Promise<void>;
 }
 
 /** Starts `web/serve.ts --port 0 --data <dataDir>` (with the `web` task's permissions) and waits for its address. */
@@ -46,8 +47,8 @@ export async function startServer(dataDir: string): Promise<Server> {
   const url = text.match(/http:\/\/127\.0\.0\.1:\d+\//)![0];
   return {
     url,
-    async stop() {
-      child.kill("SIGTERM");
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      child.kill(signal);
       await child.status;
       await reader.cancel().catch(() => {});
     },

@@ -221,6 +221,29 @@ Deno.test("stopComputation() from another thread ends a threaded spectrum within
   }
 });
 
+Deno.test("a stop is seen within a second by threads that never sleep (every wait ends while spinning)", async () => {
+  const spinning = await loadCore(undefined, { threads: 2 });
+  const stopper = new Worker(new URL("./_stop_worker.ts", import.meta.url), { type: "module" });
+  try {
+    // Spins longer than any wait of this run, and one job (a QR interval of 4,000 steps, about 2.5 s)
+    // for the whole observation: only a wait that looks at the stop while it spins can see it.
+    spinning.exports.teamSetSpin(spinning.team!.pointer, 2 ** 30);
+    const armed = new Promise((resolve) => (stopper.onmessage = resolve));
+    stopper.postMessage({ signal: spinning.stopSignal, afterMs: 200 });
+    await armed;
+    const t0 = performance.now();
+    const net = randomNetwork({ n: 400, g: 2, seed: 1 });
+    throws(
+      () => spinning.lyapunovSpectrum(net, { nle: 40, tons: 400, tsim: 4000 }),
+      /^Error: The computation was stopped$/,
+    );
+    ok(performance.now() - t0 < 1200, `stopped after ${performance.now() - t0} ms`);
+  } finally {
+    stopper.terminate();
+    spinning.close();
+  }
+});
+
 Deno.test("the threaded cores close", () => {
   for (const c of threaded) c.close();
 });

@@ -3,7 +3,8 @@
  * static files from the mounts (GET and HEAD only) and `runs.json`, the index of the runs, every
  * answer with the headers that make the pages cross-origin isolated (threads in the explorer).
  *
- * Usage: `_server.ts <port> <project root> <data dir>`.
+ * Usage: `_server.ts <port> <project root> <data dir>`. It ends at the end of its standard input,
+ * which web/serve.ts holds open, so it never outlives serve.ts (even one ended by SIGKILL).
  *
  * @module
  */
@@ -70,4 +71,7 @@ if (import.meta.main) {
     port: Number(port),
     onListen: ({ port }) => console.log(`FlyStability page: http://127.0.0.1:${port}/ (Ctrl-C to stop)`),
   }, handler(root, dataDir));
+  // web/serve.ts holds our standard input open: its end means serve.ts ended (even by SIGKILL).
+  for await (const _ of Deno.stdin.readable) { /* nothing is ever written */ }
+  Deno.exit(0);
 }

@@ -68,7 +68,7 @@ if (import.meta.main) {
   );
   const code = await runDenoChild(`${ROOT}/web/_server.ts`, [String(opts.port), ROOT, dataDir], {
     permissions: serveFlags(opts.port, dataDir),
-    stdin: "null",
+    stdin: "parent",
   });
   Deno.exit(code > 128 ? 0 : code); // stopped by a signal: the server's normal end
 }
