@@ -199,19 +199,25 @@ Deno.test("loadCore() rejects a thread count that is not an integer from 1 to 64
   }
 });
 
-Deno.test("stopComputation() from another thread ends a threaded spectrum within a second", async () => {
+/**
+ * Starts a spectrum of N = 400, nle 40 with `options` on a 2-thread core (prepared by `prepare`),
+ * stops it from another Worker 200 ms later, and expects the stop error within 1.2 s.
+ */
+async function expectStoppedWithinASecond(
+  options: LyapunovSpectrumOptions,
+  prepare: (core: Core) => void = () => {},
+): Promise<void> {
   const stopped = await loadCore(undefined, { threads: 2 });
   const stopper = new Worker(new URL("./_stop_worker.ts", import.meta.url), { type: "module" });
   try {
-    equal(core.stopSignal, undefined, "a single-threaded core shares no memory");
+    prepare(stopped);
     const armed = new Promise((resolve) => (stopper.onmessage = resolve));
     stopper.postMessage({ signal: stopped.stopSignal, afterMs: 200 });
     await armed;
     const t0 = performance.now();
-    // About 10 s of work if nothing stopped it.
     const net = randomNetwork({ n: 400, g: 2, seed: 1 });
     throws(
-      () => stopped.lyapunovSpectrum(net, { nle: 40, tsim: 2000 }),
+      () => stopped.lyapunovSpectrum(net, { nle: 40, ...options }),
       /^Error: The computation was stopped$/,
     );
     ok(performance.now() - t0 < 1200, `stopped after ${performance.now() - t0} ms`);
@@ -219,29 +225,21 @@ Deno.test("stopComputation() from another thread ends a threaded spectrum within
     stopper.terminate();
     stopped.close();
   }
+}
+
+Deno.test("stopComputation() from another thread ends a threaded spectrum within a second", async () => {
+  equal(core.stopSignal, undefined, "a single-threaded core shares no memory");
+  // About 10 s of work if nothing stopped it.
+  await expectStoppedWithinASecond({ tsim: 2000 });
 });
 
 Deno.test("a stop is seen within a second by threads that never sleep (every wait ends while spinning)", async () => {
-  const spinning = await loadCore(undefined, { threads: 2 });
-  const stopper = new Worker(new URL("./_stop_worker.ts", import.meta.url), { type: "module" });
-  try {
-    // Spins longer than any wait of this run, and one job (a QR interval of 4,000 steps, about 2.5 s)
-    // for the whole observation: only a wait that looks at the stop while it spins can see it.
-    spinning.exports.teamSetSpin(spinning.team!.pointer, 2 ** 30);
-    const armed = new Promise((resolve) => (stopper.onmessage = resolve));
-    stopper.postMessage({ signal: spinning.stopSignal, afterMs: 200 });
-    await armed;
-    const t0 = performance.now();
-    const net = randomNetwork({ n: 400, g: 2, seed: 1 });
-    throws(
-      () => spinning.lyapunovSpectrum(net, { nle: 40, tons: 400, tsim: 4000 }),
-      /^Error: The computation was stopped$/,
-    );
-    ok(performance.now() - t0 < 1200, `stopped after ${performance.now() - t0} ms`);
-  } finally {
-    stopper.terminate();
-    spinning.close();
-  }
+  // Spins longer than any wait of this run, and one job (a QR interval of 4,000 steps, about 2.5 s)
+  // for the whole observation: only a wait that looks at the stop while it spins can see it.
+  await expectStoppedWithinASecond(
+    { tons: 400, tsim: 4000 },
+    (spinning) => spinning.exports.teamSetSpin(spinning.team!.pointer, 2 ** 30),
+  );
 });
 
 Deno.test("the threaded cores close", () => {
