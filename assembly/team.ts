@@ -8,9 +8,9 @@
 // the same kernel on its own part of the output, with barriers between phases, and the main
 // thread returns when every thread has finished (join). Each output element is computed by
 // exactly one thread in the same order as with one thread, so results do not depend on T.
-// Waits spin first (a barrier is about a microsecond when the threads are running; the spin lasts
-// about 16 µs, longer than the QR's waits for a panel at n = 400, as long as a futex wake-up) and
-// then sleep on memory.atomic.wait32, waking every WAKE_NS to check for a failure or the end; a
+// Waits spin a little (a barrier is about a microsecond when the threads are running; a longer
+// spin scaled better on an idle machine but slowed Cancel in the page under load, see
+// docs/design.md#threads) and then sleep on memory.atomic.wait32, waking every WAKE_NS to check for a failure or the end; a
 // word is notified only when a thread of the team sleeps (Team.sleepers). A
 // Worker that dies (terminated, crashed) cannot set the failure word itself: the Worker that
 // started the team's threads (src/_team_worker.ts, the supervisor) sees its end and calls
@@ -39,9 +39,9 @@
   sleepers: i32 = 0; // threads asleep (or about to be) in a wait: a notify is needed only then
 }
 
-/** Polls of a shared word before a wait sleeps (about 16 µs when nobody else runs). */
+/** Polls of a shared word before a wait sleeps (about 1.6 µs when nobody else runs). */
 // @ts-ignore: decorator
-@inline const SPIN: i32 = 20000;
+@inline const SPIN: i32 = 2000;
 /** Polls of a spinning wait between two looks at the failure word. */
 // @ts-ignore: decorator
 @inline const POLLS_PER_CHECK: i32 = 256;

@@ -13,12 +13,12 @@ export type Threads = number | "auto";
 /**
  * With threads "auto", networks whose step is at least this much work get threads: n²·(nle + 1)
  * ≥ `work` (the multiply-adds of a dense state and tangent step). Below, the synchronisations of
- * a step (one barrier, and a job per QR interval) cost about what the split saves. Measured on
- * 2 cores (2-vCPU AMD EPYC, 2 threads against 1, the scan of docs/design.md#threads): N = 100,
- * k = 1 (2·10⁴) gained 1.04×, N = 100, k = 4 (5·10⁴) 1.20×, N = 200, k = 1 (8·10⁴) 1.43×; the
- * threshold is about the geometric middle of the first two.
+ * a step (one barrier, and a job per QR interval) cost more than the split saves. Measured on
+ * 2 cores (2-vCPU AMD EPYC, 2 threads against 1, docs/design.md#threads): N = 200, k = 1
+ * (8·10⁴) gained 1.06×, N = 1000, k = 1 (2·10⁶) 1.87×, N = 400, k = 40 (6.6·10⁶) 1.50×; the
+ * threshold is the geometric middle of the first two.
  */
-export const THREADS_PAY = Object.freeze({ work: 3e4 });
+export const THREADS_PAY = Object.freeze({ work: 4e5 });
 
 /** Whether threads pay for a network of n neurons and nle exponents (see {@linkcode THREADS_PAY}). */
 export function threadsPay(n: number, nle: number): boolean {
@@ -60,8 +60,7 @@ export interface ParallelismPlan {
  * deepEqual(planParallelism({ n: 2000, nle: 50, jobs: 20, cores: 8 }), { workers: 8, threads: 1 });
  * deepEqual(planParallelism({ n: 100, nle: 10, threads: 2, cores: 8 }), { workers: 4, threads: 2 });
  * deepEqual(planParallelism({ n: 400, nle: 40, cores: 2 }), { workers: 1, threads: 2 });
- * deepEqual(planParallelism({ n: 200, nle: 1, cores: 2 }), { workers: 1, threads: 2 });
- * deepEqual(planParallelism({ n: 100, nle: 1, cores: 2 }), { workers: 2, threads: 1 });
+ * deepEqual(planParallelism({ n: 200, nle: 1, cores: 2 }), { workers: 2, threads: 1 });
  * deepEqual(planParallelism({ n: 2000, nle: 50, workers: 1, cores: 128 }), { workers: 1, threads: 64 });
  * ```
  */

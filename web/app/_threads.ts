@@ -28,15 +28,14 @@ export interface ThreadsContext {
 /**
  * Threads for a network of n neurons and nle exponents: one without cross-origin isolation,
  * otherwise as `flybrain spectrum --threads` (a count as given; "auto": every core, at most
- * `MAX_THREADS`, when n²·(nle + 1) ≥ 3·10⁴ (`threadsPay`), else one).
+ * `MAX_THREADS`, when n²·(nle + 1) ≥ 4·10⁵ (`threadsPay`), else one).
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
  * equal(explorerThreads(2, 100, 5, { isolated: true, cores: 8 }), 2);
  * equal(explorerThreads(2, 100, 5, { isolated: false, cores: 8 }), 1);
- * equal(explorerThreads("auto", 100, 1, { isolated: true, cores: 8 }), 1);
- * equal(explorerThreads("auto", 100, 5, { isolated: true, cores: 8 }), 8);
+ * equal(explorerThreads("auto", 100, 5, { isolated: true, cores: 8 }), 1);
  * equal(explorerThreads("auto", 1000, 5, { isolated: true, cores: 8 }), 8);
  * equal(explorerThreads("auto", 1000, 5, { isolated: true, cores: 256 }), 64);
  * ```
