@@ -90,7 +90,7 @@ export class Core {
 
   /**
    * Ends the threads of a threaded core (no-op for one thread): they leave the core and their
-   * Workers are terminated (or left to their owner, `team.endWithOwner`); the core cannot
+   * Workers are terminated (or left to the host that started them, `team.host`); the core cannot
    * compute afterwards.
    */
   close(): void {

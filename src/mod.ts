@@ -95,6 +95,7 @@ export { type NeuronTable, parseNetworkCsv, parseNeuronTable } from "./network_c
 export { type NpyArray, parseNpy } from "./npy_parse.ts";
 export { type GradientJob, type Job, type JobResult, runJob, type SpectrumJob } from "./jobs.ts";
 export { stopComputation, type StopSignal, type TeamOptions, ThreadTeam } from "./thread_team.ts";
+export { superviseTeam, type TeamInit, type TeamSupervision } from "./team_supervisor.ts";
 export {
   type ParallelismPlan,
   type ParallelismRequest,

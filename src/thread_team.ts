@@ -6,11 +6,13 @@
  * the calling thread cannot listen while it computes; it is handed the team record's address,
  * and jobs reach the threads through the shared memory, never by messages. When the team quits
  * or fails the threads leave the core and wait, idle, until they are terminated: by the
- * supervisor when the core closes, or with the thread that owns them
- * ({@linkcode TeamOptions.endWithOwner}).
+ * supervisor when the core closes, or by the host that started them
+ * ({@linkcode TeamOptions.host}).
  *
  * @module
  */
+
+import type { TeamInit } from "./team_supervisor.ts";
 
 /** The module the team's Workers run, next to this file (a bundle of the library ships its own copy). */
 export const TEAM_WORKER_URL: URL = new URL("./_team_worker.ts", import.meta.url);
@@ -24,13 +26,13 @@ export interface TeamOptions {
    */
   script?: URL | string;
   /**
-   * Leave the end of the Workers to the end of the thread that started them: the core's close()
-   * and a failure then make them leave the core (idle) without terminating them. For a Worker
-   * that is itself terminated when its computation ends, as the web explorer's: in Chromium,
-   * nested Workers that end just before their owner can leave the owner running for good.
-   * @default false
+   * Starts the Workers elsewhere instead of in a supervisor Worker: called with the team's
+   * `TeamInit`, it starts and supervises threads 1..T−1 (`superviseTeam`, e.g. in the page of
+   * the web explorer's Worker, which must own no Workers: Chromium at times never ends a
+   * terminated Worker whose nested Workers end with it) and resolves when they run. The host
+   * also ends them; the core's close() and a failure only make them leave the core.
    */
-  endWithOwner?: boolean;
+  host?: (init: TeamInit) => Promise<void>;
 }
 
 /** The value of a team's failure word after {@linkcode stopComputation} (a thread that fails writes 1 + its index). */
@@ -63,28 +65,21 @@ export class ThreadTeam {
   readonly pointer: number;
   /** The core's shared memory. */
   readonly memory: WebAssembly.Memory;
+  /** The supervisor Worker (none when the team is hosted elsewhere, or terminated). */
   #supervisor: Worker | undefined;
-  readonly #endWithOwner: boolean;
 
-  private constructor(
-    threads: number,
-    pointer: number,
-    memory: WebAssembly.Memory,
-    supervisor: Worker,
-    endWithOwner: boolean,
-  ) {
+  private constructor(threads: number, pointer: number, memory: WebAssembly.Memory, supervisor?: Worker) {
     this.threads = threads;
     this.pointer = pointer;
     this.memory = memory;
     this.#supervisor = supervisor;
-    this.#endWithOwner = endWithOwner;
   }
 
   /**
    * Starts the Workers of a team of `threads` threads on `memory` (the team record at
-   * `pointer`), module Workers running `options.script`, and resolves when every one of them runs
-   * the module. When one cannot start, the promise rejects and the others are terminated (with
-   * `endWithOwner`, left to their owner: quit the team so that they leave the core).
+   * `pointer`), module Workers running `options.script` (or asks `options.host` to), and
+   * resolves when every one of them runs the module. When one cannot start, the promise rejects
+   * and the others are terminated (by the host, when there is one).
    */
   static async start(
     module: WebAssembly.Module,
@@ -93,6 +88,11 @@ export class ThreadTeam {
     threads: number,
     options: TeamOptions = {},
   ): Promise<ThreadTeam> {
+    const init: TeamInit = { module, memory, team: pointer, threads };
+    if (options.host) {
+      await options.host(init);
+      return new ThreadTeam(threads, pointer, memory);
+    }
     const script = options.script ?? TEAM_WORKER_URL;
     const supervisor = new Worker(script, { type: "module" });
     const ready = new Promise<void>((resolve, reject) => {
@@ -107,8 +107,8 @@ export class ThreadTeam {
         reject(new Error(`Cannot start the threads of the core: ${why}`));
       };
     });
-    supervisor.postMessage({ module, memory, team: pointer, threads });
-    const team = new ThreadTeam(threads, pointer, memory, supervisor, options.endWithOwner ?? false);
+    supervisor.postMessage(init);
+    const team = new ThreadTeam(threads, pointer, memory, supervisor);
     try {
       await ready;
     } catch (e) {
@@ -123,16 +123,16 @@ export class ThreadTeam {
    * would, even while the calling thread computes (the computation then fails).
    */
   killThread(tid: number, afterMs: number): void {
-    this.#supervisor?.postMessage({ kill: tid, afterMs });
+    if (!this.#supervisor) throw new Error("Cannot kill a thread of a team hosted elsewhere or terminated");
+    this.#supervisor.postMessage({ kill: tid, afterMs });
   }
 
   /**
-   * Terminates every Worker, or with `endWithOwner` leaves them to their owner's end (the team
-   * cannot be used afterwards; quit or fail it first, so that they leave the core).
+   * Terminates every Worker, or leaves a hosted team's Workers to their host (the team cannot be
+   * used afterwards; quit or fail it first, so that they leave the core).
    */
   terminate(): void {
-    if (!this.#supervisor) return;
-    if (!this.#endWithOwner) this.#supervisor.postMessage({ quit: true });
+    this.#supervisor?.postMessage({ quit: true });
     this.#supervisor = undefined;
   }
 }

@@ -6,9 +6,13 @@ import {
   type Network,
   randomNetwork,
   Rng,
+  superviseTeam,
+  type TeamInit,
+  type TeamSupervision,
   train,
   Trainer,
 } from "../src/mod.ts";
+import { TEAM_WORKER_URL } from "../src/thread_team.ts";
 import { core } from "./_fixtures.ts";
 import { frameTimesTriangularTwin, solveUpperTriangularTwin } from "./_reference.ts";
 
@@ -240,6 +244,24 @@ Deno.test("a stop is seen within a second by threads that never sleep (every wai
     { tons: 400, tsim: 4000 },
     (spinning) => spinning.exports.teamSetSpin(spinning.team!.pointer, 2 ** 30),
   );
+});
+
+Deno.test("a team whose Workers its host starts (team.host, superviseTeam) gives the same bits; the host ends them", async () => {
+  let supervision: TeamSupervision | undefined;
+  const host = (init: TeamInit) => (supervision = superviseTeam(init, TEAM_WORKER_URL)).ready;
+  const hosted = await loadCore(undefined, { threads: 2, team: { host } });
+  try {
+    const { net, options } = CASES[2];
+    const all = { tsim: 20, ttr: 2, tframe: 2, seed: 1, ...options };
+    deepEqual(
+      bits(hosted.lyapunovSpectrum(net, all).exponents),
+      bits(core.lyapunovSpectrum(net, all).exponents),
+    );
+    throws(() => hosted.team!.killThread(1, 0), /^Error: Cannot kill a thread of a team hosted elsewhere/);
+  } finally {
+    hosted.close();
+    supervision!.quit();
+  }
 });
 
 Deno.test("the threaded cores close", () => {

@@ -476,10 +476,11 @@ browserTest(
     // Playwright learns of a (nested) Worker from an event that may come after the first progress.
     await page.waitForFunction("document.getElementById('progress').value > 0");
     const seen = performance.now();
-    while (page.workers().length < 3 && performance.now() - seen < 5000) {
+    while (page.workers().length < 2 && performance.now() - seen < 5000) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    equal(page.workers().length, 3, "the explorer's Worker, the team's supervisor and its second thread");
+    // Both started by the page: a Worker that owns Workers at times never ends in Chromium.
+    equal(page.workers().length, 2, "the explorer's Worker and the team's second thread");
     const t0 = performance.now();
     equal(await page.evaluate(() => 1 + 1), 2);
     ok(performance.now() - t0 < 1000, "the page answered within a second while computing");

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { RunTables, StopSignal } from "../../src/mod.ts";
+import type { RunTables, StopSignal, TeamInit } from "../../src/mod.ts";
 import type { ExplorerConfig } from "./_config.ts";
 
 /** Page → worker: compute a configuration. */
@@ -19,6 +19,12 @@ export interface RunRequest {
   file?: NetworkBytes;
 }
 
+/** Page → worker: the team the worker asked for runs (no `error`), or could not start. */
+export interface TeamStarted {
+  type: "team-started";
+  error?: string;
+}
+
 /** A network file's name and bytes, as read in the page. */
 export interface NetworkBytes {
   name: string;
@@ -27,6 +33,8 @@ export interface NetworkBytes {
 
 /** Worker → page. */
 export type WorkerMessage =
+  /** Start and supervise the threads 1..T−1 of the Worker's core (the Worker owns no Workers). */
+  | { type: "team"; init: TeamInit }
   | { type: "progress"; phase: "spectrum" | "vectors" | "sweep"; done: number; total: number }
   /**
    * The threads of the computation, the line the page shows about them and, with more than one,

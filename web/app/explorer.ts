@@ -22,6 +22,8 @@ import {
   ProgressMeter,
   stopComputation,
   type StopSignal,
+  superviseTeam,
+  type TeamSupervision,
 } from "../../src/mod.ts";
 import { drawChart } from "./_plot.ts";
 
@@ -42,9 +44,14 @@ const FIELDS = [
   "threads",
 ] as const;
 
+/** The library's team Worker, bundled next to this file by web/build.ts. */
+const TEAM_WORKER = new URL("team_worker.js", import.meta.url);
+
 let worker: Worker | undefined;
 /** What stops the current run's threads at once (threaded runs only). */
 let stop: StopSignal | undefined;
+/** The Workers of the current run's team (threaded runs only), started here for the Worker's core. */
+let team: TeamSupervision | undefined;
 /** The opened network file and its size, when there is one. */
 let opened: { file: NetworkBytes; n: number } | undefined;
 
@@ -179,16 +186,22 @@ function showVectors(msg: VectorsMessage): void {
   for (const spec of vectorsCharts([run], [""])) drawChart($("vectors-charts"), spec);
 }
 
+/** Terminates a run's Worker and the team Workers started here for its core. */
+function endWorkers(w: Worker): void {
+  team?.quit();
+  team = undefined;
+  w.terminate();
+}
+
 /**
  * Ends the current run: a threaded run's threads stop at their next wait (Chromium ends a busy
- * Worker only when its running call returns, or seconds later), then its Worker is terminated,
- * which ends the team's Workers with it.
+ * Worker only when its running call returns, or seconds later), then its Workers are terminated.
  */
 function cancel(): void {
   if (!worker) return;
   if (stop) stopComputation(stop);
   stop = undefined;
-  worker.terminate();
+  endWorkers(worker);
   worker = undefined;
   $<HTMLButtonElement>("cancel").disabled = true;
   $<HTMLProgressElement>("progress").value = 0;
@@ -221,8 +234,16 @@ function start(config: ExplorerConfig): void {
   const w = new Worker(new URL("explorer_worker.js", import.meta.url), { type: "module" });
   worker = w;
   w.onmessage = (event: MessageEvent) => {
+    if (worker !== w) return;
     const msg = event.data as WorkerMessage;
-    if (msg.type === "threads") {
+    if (msg.type === "team") {
+      // The Worker's core asks for its threads 1..T−1: started here, so that no Worker owns one.
+      team = superviseTeam(msg.init, TEAM_WORKER);
+      team.ready.then(
+        () => w.postMessage({ type: "team-started" }),
+        (e) => w.postMessage({ type: "team-started", error: (e as Error).message }),
+      );
+    } else if (msg.type === "threads") {
       $("threads-note").textContent = msg.note;
       stop = msg.stop;
     } else if (msg.type === "progress") {
@@ -249,7 +270,7 @@ function start(config: ExplorerConfig): void {
     } else if (msg.type === "done") {
       worker = undefined;
       stop = undefined;
-      w.terminate();
+      endWorkers(w);
       $<HTMLButtonElement>("cancel").disabled = true;
       $("phase").textContent = "done";
       setStatus("Done.");

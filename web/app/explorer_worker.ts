@@ -3,8 +3,10 @@
  * its spectrum (with the running estimates), when asked its covariant Lyapunov vectors, and a
  * small sweep of g, posting progress. With more than one thread (cross-origin isolated pages
  * only) the core is the threads build with a team of Workers (app/team_worker.js, the library's
- * team Worker), which this Worker ends when the run ends or fails. The page cancels a run by
- * stopping the team (the core's stop signal, posted to it) and terminating this Worker.
+ * team Worker) that the page starts, supervises and ends at its request: this Worker owns none
+ * (in Chromium, a terminated Worker whose nested Workers end with it at times never ends). The
+ * page cancels a run by stopping the team (the core's stop signal, posted to it) and terminating
+ * the team's Workers and this one.
  *
  * @module
  */
@@ -22,12 +24,13 @@ import {
   parseNetworkBytes,
   randomNetwork,
   spectrumJson,
+  type TeamInit,
   usesGainsAndShifts,
   vectorsJson,
   vectorsTables,
 } from "../../src/mod.ts";
 import { checkVectorsN, type ExplorerConfig } from "./_config.ts";
-import type { RunRequest, WorkerMessage } from "./_messages.ts";
+import type { RunRequest, TeamStarted, WorkerMessage } from "./_messages.ts";
 import { explorerThreads, threadsNote } from "./_threads.ts";
 
 const scope = self as unknown as {
@@ -36,8 +39,16 @@ const scope = self as unknown as {
   crossOriginIsolated: boolean;
 };
 
-/** The library's team Worker, bundled next to this file by web/build.ts. */
-const TEAM_WORKER = new URL("team_worker.js", import.meta.url);
+/** The page's answer to the team this Worker asked for, while it waits for it. */
+let teamStarted: ((answer: TeamStarted) => void) | undefined;
+
+/** Asks the page to start and supervise the team's Workers; resolves when they run. */
+function hostTeam(init: TeamInit): Promise<void> {
+  return new Promise((resolve, reject) => {
+    teamStarted = ({ error }) => error === undefined ? resolve() : reject(new Error(error));
+    scope.postMessage({ type: "team", init });
+  });
+}
 
 /** Points of the running estimates. */
 const HISTORY_POINTS = 400;
@@ -84,7 +95,7 @@ async function threadedCore(c: ExplorerConfig, n: number, { wasm, threadsWasm }:
   const where = { isolated: scope.crossOriginIsolated === true, cores: navigator.hardwareConcurrency ?? 1 };
   const threads = explorerThreads(c.threads, n, c.nle, where);
   const source = new URL(threads > 1 ? threadsWasm : wasm, self.location.href);
-  const core = await loadCore(source, { threads, team: { script: TEAM_WORKER, endWithOwner: true } });
+  const core = await loadCore(source, { threads, team: { host: hostTeam } });
   const note = threadsNote(c.threads, threads, where);
   scope.postMessage({ type: "threads", threads, note, stop: core.stopSignal });
   return core;
@@ -178,7 +189,7 @@ function postVectors(lib: Core, net: Network, options: LyapunovSpectrumOptions):
 }
 
 scope.onmessage = (event: MessageEvent) => {
-  run(event.data as RunRequest).catch((e) =>
-    scope.postMessage({ type: "error", message: (e as Error).message ?? String(e) })
-  );
+  const message = event.data as RunRequest | TeamStarted;
+  if (message.type === "team-started") return teamStarted?.(message);
+  run(message).catch((e) => scope.postMessage({ type: "error", message: (e as Error).message ?? String(e) }));
 };
