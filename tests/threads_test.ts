@@ -246,7 +246,7 @@ Deno.test("a stop is seen within a second by threads that never sleep (every wai
   );
 });
 
-Deno.test("a team whose Workers its host starts (team.host, superviseTeam) gives the same bits; the host ends them", async () => {
+Deno.test("a team whose Workers its host starts (team.host, superviseTeam) gives the same bits, and its team refuses to kill them", async () => {
   let supervision: TeamSupervision | undefined;
   const host = (init: TeamInit) => (supervision = superviseTeam(init, TEAM_WORKER_URL)).ready;
   const hosted = await loadCore(undefined, { threads: 2, team: { host } });
